@@ -1,0 +1,26 @@
+// The HTTPS implementation of orka::Client. Internal to liborka.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "kubeconfig/rest_config.hpp"
+#include "orka/client.hpp"
+
+namespace orka::core {
+
+// level 1: one line per request/response; level 2: headers and bodies. Authorization and
+// other secrets are masked before a line reaches the sink.
+using DiagnosticSink = std::function<void(int level, std::string_view line)>;
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{10000};
+  int max_retries = 3;                              // GET on 429/5xx
+  std::chrono::milliseconds max_retry_delay{10000};
+};
+
+std::shared_ptr<Client> make_http_client(RestConfig config, DiagnosticSink diagnostics,
+                                         HttpClientOptions options = {});
+
+}  // namespace orka::core

@@ -1,0 +1,133 @@
+#include "orka/error.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace orka {
+inline namespace v0 {
+
+std::string Permission::describe() const {
+  std::string what = resource;
+  if (!group.empty()) what += "." + group;
+  if (!subresource.empty()) what += "/" + subresource;
+  std::string text = fmt::format("{} {}", verb, what);
+  if (!name.empty()) text += fmt::format(" named \"{}\"", name);
+  if (namespace_.empty())
+    text += " (cluster-scoped)";
+  else
+    text += fmt::format(" in namespace \"{}\"", namespace_);
+  return text;
+}
+
+std::string_view to_string(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::NotFound: return "NotFound";
+    case ErrorKind::Forbidden: return "Forbidden";
+    case ErrorKind::Unauthorized: return "Unauthorized";
+    case ErrorKind::Conflict: return "Conflict";
+    case ErrorKind::Invalid: return "Invalid";
+    case ErrorKind::Timeout: return "Timeout";
+    case ErrorKind::Cancelled: return "Cancelled";
+    case ErrorKind::Unavailable: return "Unavailable";
+    case ErrorKind::Transport: return "Transport";
+    case ErrorKind::Unsupported: return "Unsupported";
+    case ErrorKind::Usage: return "Usage";
+    case ErrorKind::Refused: return "Refused";
+    case ErrorKind::Config: return "Config";
+    case ErrorKind::Internal: return "Internal";
+  }
+  return "Unknown";
+}
+
+int exit_code_for(const Error& error) {
+  switch (error.kind) {
+    case ErrorKind::Usage: return 2;
+    case ErrorKind::Cancelled: return 130;
+    default: return 1;
+  }
+}
+
+std::string describe(const Error& error) {
+  std::string text = "error: " + error.message;
+  if (error.http_status != 0) {
+    text += fmt::format(" (HTTP {}", error.http_status);
+    if (!error.reason.empty()) text += " " + error.reason;
+    text += ")";
+  }
+  if (error.kind == ErrorKind::Forbidden && error.permission)
+    text += "\nmissing permission: " + error.permission->describe();
+  if (!error.hint.empty()) text += "\nhint: " + error.hint;
+  return text;
+}
+
+namespace {
+ErrorKind kind_for_status(int status) {
+  switch (status) {
+    case 400: return ErrorKind::Invalid;
+    case 401: return ErrorKind::Unauthorized;
+    case 403: return ErrorKind::Forbidden;
+    case 404: return ErrorKind::NotFound;
+    case 405: return ErrorKind::Unsupported;
+    case 409: return ErrorKind::Conflict;
+    case 410: return ErrorKind::Conflict;  // Gone: resourceVersion too old
+    case 412: return ErrorKind::Conflict;  // precondition failed
+    case 415: return ErrorKind::Unsupported;
+    case 422: return ErrorKind::Invalid;
+    case 429: return ErrorKind::Unavailable;
+    case 503: return ErrorKind::Unavailable;
+    case 504: return ErrorKind::Timeout;
+    default: break;
+  }
+  if (status >= 500) return ErrorKind::Unavailable;
+  if (status >= 400) return ErrorKind::Invalid;
+  return ErrorKind::Transport;
+}
+
+std::string hint_for(ErrorKind kind, const std::optional<Permission>& needed) {
+  switch (kind) {
+    case ErrorKind::Unauthorized:
+      return "the API server rejected the credentials: check the kubeconfig user, or log in again";
+    case ErrorKind::Forbidden:
+      if (needed)
+        return "ask a cluster admin for a Role/ClusterRole granting: " + needed->describe() +
+               " (check with `orka ops caps`)";
+      return "ask a cluster admin for the missing RBAC permission (check with `orka ops caps`)";
+    default: return {};
+  }
+}
+}  // namespace
+
+Error error_from_http(int http_status, std::string_view body,
+                      const std::optional<Permission>& needed) {
+  Error e;
+  e.http_status = http_status;
+  e.kind = kind_for_status(http_status);
+  auto status = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (status.is_object() && status.value("kind", "") == "Status") {
+    e.message = status.value("message", "");
+    e.reason = status.value("reason", "");
+    // The Status's own code is authoritative when it disagrees with the HTTP line.
+    if (status.contains("code") && status["code"].is_number_integer()) {
+      int code = status["code"].get<int>();
+      if (code >= 400) {
+        e.http_status = code;
+        e.kind = kind_for_status(code);
+      }
+    }
+    if (e.reason == "Expired" || e.reason == "Gone") e.kind = ErrorKind::Conflict;
+  }
+  if (e.message.empty()) {
+    std::string_view trimmed = body.substr(0, 512);
+    while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r'))
+      trimmed.remove_suffix(1);
+    e.message = trimmed.empty() ? fmt::format("the server answered HTTP {}", http_status)
+                                : std::string(trimmed);
+  }
+  if (e.kind == ErrorKind::Forbidden) e.permission = needed;
+  e.hint = hint_for(e.kind, needed);
+  return e;
+}
+
+}  // namespace v0
+}  // namespace orka
