@@ -1,0 +1,1 @@
+// portforward_protocol: not written yet

@@ -1,0 +1,1 @@
+// websocket_frame: not written yet

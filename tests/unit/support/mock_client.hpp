@@ -1,0 +1,38 @@
+// trompeloeil mock of orka::Client, the seam every op and core room is tested through.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <doctest/trompeloeil.hpp>
+
+#include <memory>
+#include <string>
+
+#include "orka/client.hpp"
+
+namespace orka::testing {
+
+class MockClient : public orka::Client {
+ public:
+  MAKE_MOCK2(send, orka::Result<orka::Response>(const orka::Request&, const orka::CancelToken&),
+             override);
+  MAKE_MOCK2(open_stream,
+             orka::Result<std::unique_ptr<orka::ByteStream>>(const orka::Request&,
+                                                             const orka::CancelToken&),
+             override);
+  MAKE_MOCK2(open_websocket,
+             orka::Result<std::unique_ptr<orka::WebSocket>>(const orka::UpgradeRequest&,
+                                                            const orka::CancelToken&),
+             override);
+  MAKE_CONST_MOCK0(default_namespace, std::string(), override);
+  MAKE_CONST_MOCK0(server, std::string(), override);
+};
+
+inline orka::Response json_response(int status, const std::string& body) {
+  orka::Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}};
+  r.body = body;
+  return r;
+}
+
+}  // namespace orka::testing
