@@ -1,6 +1,7 @@
 // Loading kubeconfig files the way client-go's clientcmd does. Internal to liborka.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -20,6 +21,10 @@ struct KubeconfigLoadOptions {
   std::function<std::optional<std::string>(const std::string&)> getenv;
   // Where the in-cluster service-account files live (tests override).
   std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+  // How long one exec credential plugin run may take before it is killed.
+  std::chrono::milliseconds exec_timeout = std::chrono::seconds(60);
+  // Whether an exec plugin may talk to the user (interactiveMode); unset: isatty(stdin).
+  std::optional<bool> stdin_is_terminal;
 };
 
 Result<RestConfig> load_rest_config(const KubeconfigLoadOptions& options);

@@ -48,6 +48,9 @@ struct RestConfig {
   std::string user_name;
   std::shared_ptr<AuthProvider> auth;  // never null (an anonymous provider when no user)
   std::vector<std::string> warnings;   // e.g. insecure-skip-tls-verify in use
+  // The kubeconfig files merged, highest precedence first (empty in-cluster).
+  std::vector<std::string> source_files;
+  bool in_cluster = false;  // built from the pod's service account
 };
 
 }  // namespace orka::core

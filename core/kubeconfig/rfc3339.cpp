@@ -1,0 +1,86 @@
+#include "kubeconfig/rfc3339.hpp"
+
+#include <cctype>
+#include <ctime>
+
+namespace orka::core {
+namespace {
+
+// Reads exactly `width` digits at `pos`.
+std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t width) {
+  if (pos + width > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+bool at(std::string_view text, std::size_t pos, char expected) {
+  return pos < text.size() && text[pos] == expected;
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text) {
+  const auto year = digits(text, 0, 4);
+  const auto month = digits(text, 5, 2);
+  const auto day = digits(text, 8, 2);
+  const auto hour = digits(text, 11, 2);
+  const auto minute = digits(text, 14, 2);
+  const auto second = digits(text, 17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
+  if (!at(text, 4, '-') || !at(text, 7, '-') || !at(text, 13, ':') || !at(text, 16, ':'))
+    return std::nullopt;
+  if (!(at(text, 10, 'T') || at(text, 10, 't') || at(text, 10, ' '))) return std::nullopt;
+  if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 ||
+      *second > 60)
+    return std::nullopt;
+
+  std::size_t pos = 19;
+  std::chrono::nanoseconds fraction{0};
+  if (at(text, pos, '.')) {
+    ++pos;
+    long long nanos = 0;
+    int count = 0;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+      if (count < 9) {
+        nanos = nanos * 10 + (text[pos] - '0');
+        ++count;
+      }
+      ++pos;
+    }
+    if (count == 0) return std::nullopt;
+    for (; count < 9; ++count) nanos *= 10;
+    fraction = std::chrono::nanoseconds(nanos);
+  }
+
+  int offset_seconds = 0;
+  if (at(text, pos, 'Z') || at(text, pos, 'z')) {
+    ++pos;
+  } else if (at(text, pos, '+') || at(text, pos, '-')) {
+    const int sign = text[pos] == '-' ? -1 : 1;
+    const auto offset_hours = digits(text, pos + 1, 2);
+    const auto offset_minutes = digits(text, pos + 4, 2);
+    if (!offset_hours || !offset_minutes || !at(text, pos + 3, ':')) return std::nullopt;
+    offset_seconds = sign * (*offset_hours * 3600 + *offset_minutes * 60);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+
+  std::tm parts{};
+  parts.tm_year = *year - 1900;
+  parts.tm_mon = *month - 1;
+  parts.tm_mday = *day;
+  parts.tm_hour = *hour;
+  parts.tm_min = *minute;
+  parts.tm_sec = *second;
+  const std::time_t utc = timegm(&parts);
+  return std::chrono::system_clock::from_time_t(utc - offset_seconds) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
+}
+
+}  // namespace orka::core
