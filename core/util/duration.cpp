@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -28,8 +29,11 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::str
     std::size_t start = i;
     while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
       ++i;
-    if (start == i) return usage();
-    double value = std::strtod(std::string(text.substr(start, i - start)).c_str(), nullptr);
+    std::string_view number = text.substr(start, i - start);
+    // Go's rules: at least one digit and at most one decimal point ("1.5", ".5", "5.").
+    auto dots = std::count(number.begin(), number.end(), '.');
+    if (number.size() == static_cast<std::size_t>(dots) || dots > 1) return usage();
+    double value = std::strtod(std::string(number).c_str(), nullptr);
     std::size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);

@@ -93,9 +93,11 @@ class BoundedChannel {
   };
 
   bool push_impl(T value, const CancelToken* cancel) {
+    // Declared before the lock so it is destroyed after the lock is released: unregistering
+    // waits for a running wake callback, and that callback needs mutex_.
+    CancelToken::Registration wake;
     std::unique_lock lock(mutex_);
     if (overflow_ == Overflow::Block && items_.size() >= capacity_ && !closed_) {
-      CancelToken::Registration wake;
       if (cancel != nullptr) {
         lock.unlock();
         wake = cancel->on_cancel([this] { notify_under_lock(); });
@@ -128,8 +130,8 @@ class BoundedChannel {
 
   Received<T> receive_impl(const CancelToken* cancel,
                            std::optional<std::chrono::milliseconds> timeout) {
+    CancelToken::Registration wake;  // outlives the lock, as in push_impl
     std::unique_lock lock(mutex_);
-    CancelToken::Registration wake;
     if (cancel != nullptr && items_.empty() && !closed_) {
       lock.unlock();
       wake = cancel->on_cancel([this] { notify_under_lock(); });
@@ -254,11 +256,14 @@ class Stream {
   void cancel() { cancel_.cancel(); }
   const CancelToken& cancel_token() const { return cancel_; }
 
-  // Waits for the producer to end and returns its outcome. Call cancel() first to end early.
+  // Waits for the producer to end and returns its outcome; items not read yet are discarded.
+  // Call cancel() first to end early (a followed stream only ends that way).
   Result<Outcome> finish() {
     if (producer_.joinable()) {
-      // Unblock a producer waiting for room: nobody will read further.
-      drain_thread_safe_close();
+      // Nobody reads after finish(): discard what is still produced, so a producer blocked
+      // on a full Block channel runs to its real end instead of deadlocking the join.
+      while (channel_->receive().status == ReceiveStatus::Item) {
+      }
       producer_.join();
     }
     if (!outcome_ || !outcome_->has_value())
@@ -269,11 +274,6 @@ class Stream {
   std::uint64_t dropped_total() const { return channel_ ? channel_->dropped_total() : 0; }
 
  private:
-  void drain_thread_safe_close() {
-    // Producers blocked on a full Block channel are released by cancel; a producer that
-    // already finished closed the channel itself.
-    if (channel_ && !channel_->closed() && channel_->size() >= channel_->capacity()) cancel_.cancel();
-  }
   void shutdown() {
     if (producer_.joinable()) {
       cancel_.cancel();

@@ -1,0 +1,229 @@
+#include "discovery/caps_command.hpp"
+
+#include <cxxopts.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+#include "discovery/capabilities.hpp"
+#include "discovery/discovery_client.hpp"
+
+namespace orka::core {
+
+namespace {
+
+constexpr const char* kUsage = "orka ops caps [-n NAMESPACE] [--json]";
+constexpr const char* kSummary =
+    "Show, per op, whether the cluster offers it and whether you may run it";
+
+struct CapsOptions {
+  std::optional<std::string> namespace_;
+  bool json = false;
+  bool help = false;
+};
+
+cxxopts::Options make_parser() {
+  cxxopts::Options options("orka ops caps", kSummary);
+  options.custom_help("[-n NAMESPACE] [--json]");
+  options.add_options()
+      ("n,namespace", "namespace the namespaced checks are made in (default: the context's)",
+       cxxopts::value<std::string>())
+      ("json", "print a JSON object instead of a table")
+      ("h,help", "show this help");
+  return options;
+}
+
+Result<CapsOptions> parse_args(const std::vector<std::string>& args) {
+  std::vector<std::string> storage{"caps"};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : storage) argv.push_back(arg.data());
+  try {
+    auto parser = make_parser();
+    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
+    if (!parsed.unmatched().empty())
+      return fail(ErrorKind::Usage,
+                  fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front()),
+                  std::string("usage: ") + kUsage);
+    CapsOptions options;
+    options.help = parsed.count("help") > 0;
+    options.json = parsed.count("json") > 0;
+    if (parsed.count("namespace")) options.namespace_ = parsed["namespace"].as<std::string>();
+    if (options.namespace_ && options.namespace_->empty())
+      return fail(ErrorKind::Usage, "-n/--namespace needs a namespace name",
+                  std::string("usage: ") + kUsage);
+    return options;
+  } catch (const cxxopts::exceptions::exception& e) {
+    return fail(ErrorKind::Usage, e.what(), std::string("usage: ") + kUsage);
+  }
+}
+
+using CheckKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+
+// Runs every check of every offered op; a permission asked by several ops is asked once.
+Result<void> run_checks(Client& client, std::vector<Capability>& caps, const CancelToken& cancel) {
+  std::map<CheckKey, CapabilityCheck> answered;
+  for (auto& cap : caps) {
+    if (!cap.offered) continue;
+    for (auto& check : cap.checks) {
+      const auto& p = check.permission;
+      CheckKey key{p.verb, p.group, p.resource, p.subresource, p.namespace_};
+      if (auto it = answered.find(key); it != answered.end()) {
+        check.decision = it->second.decision;
+        check.error = it->second.error;
+        continue;
+      }
+      auto decision = can_i(client, p, cancel);
+      if (!decision) {
+        if (decision.error().kind == ErrorKind::Cancelled) return fail(decision.error());
+        check.error = decision.error().message;
+      } else {
+        check.decision = *decision;
+      }
+      answered.emplace(key, check);
+    }
+  }
+  return {};
+}
+
+std::string yes_no(std::optional<bool> value) {
+  if (!value) return "unknown";
+  return *value ? "yes" : "no";
+}
+
+std::string check_text(const Capability& cap, const CapabilityCheck& check) {
+  std::string text = describe_check(check);
+  if (!cap.offered) return text + " [not checked]";
+  if (!check.decision) return text + " [unknown: " + check.error + "]";
+  if (check.decision->allowed) return text + " [allowed]";
+  text += " [denied";
+  if (!check.decision->reason.empty()) text += ": " + check.decision->reason;
+  return text + "]";
+}
+
+void print_table(std::ostream& out, const std::string& ns, const std::vector<Capability>& caps) {
+  out << fmt::format("What the cluster offers and what you may do, checked in namespace \"{}\":\n\n",
+                     ns);
+  constexpr const char* kRow = "{:<8} {:<8} {:<8} {:<10} {}\n";
+  out << fmt::format(kRow, "OP", "OFFERED", "ALLOWED", "TRANSPORT", "CHECKED");
+  for (const auto& cap : caps) {
+    std::string allowed = cap.offered ? yes_no(cap.allowed()) : "-";
+    std::string transport = cap.transport.empty() ? "-" : cap.transport;
+    for (std::size_t i = 0; i < cap.checks.size(); ++i) {
+      if (i == 0)
+        out << fmt::format(kRow, cap.op, cap.offered ? "yes" : "no", allowed, transport,
+                           check_text(cap, cap.checks[i]));
+      else
+        out << fmt::format(kRow, "", "", "", "", check_text(cap, cap.checks[i]));
+    }
+  }
+  bool heading = false;
+  for (const auto& cap : caps) {
+    std::vector<std::string> lines;
+    if (!cap.offered) lines.push_back("not offered: " + cap.offered_detail);
+    for (const auto& note : cap.notes) lines.push_back(note);
+    for (const auto& line : lines) {
+      if (!heading) out << "\nNotes:\n";
+      heading = true;
+      out << fmt::format("  {}: {}\n", cap.op, line);
+    }
+  }
+}
+
+nlohmann::json to_json(const Capability& cap) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& check : cap.checks) {
+    const auto& p = check.permission;
+    nlohmann::json item = {{"verb", p.verb},
+                           {"group", p.group},
+                           {"resource", p.resource},
+                           {"subresource", p.subresource},
+                           {"namespace", p.namespace_},
+                           {"scope", check.namespaced
+                                         ? (p.namespace_.empty() ? "all-namespaces" : "namespace")
+                                         : "cluster"},
+                           {"description", describe_check(check)}};
+    if (check.decision) {
+      item["allowed"] = check.decision->allowed;
+      item["reason"] = check.decision->reason;
+    } else {
+      item["allowed"] = nullptr;
+      if (!check.error.empty()) item["error"] = check.error;
+    }
+    checks.push_back(std::move(item));
+  }
+  nlohmann::json object = {{"op", cap.op},
+                           {"offered", cap.offered},
+                           {"offered_detail", cap.offered_detail},
+                           {"transport", cap.transport.empty() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(cap.transport)},
+                           {"checks", std::move(checks)},
+                           {"notes", cap.notes}};
+  auto allowed = cap.offered ? cap.allowed() : std::nullopt;
+  object["allowed"] = allowed ? nlohmann::json(*allowed) : nlohmann::json(nullptr);
+  if (cap.op == "drain")
+    object["eviction"] = cap.eviction_group_version ? nlohmann::json(*cap.eviction_group_version)
+                                                    : nlohmann::json(nullptr);
+  if (cap.op == "scale") object["scalable"] = cap.scalable;
+  return object;
+}
+
+}  // namespace
+
+Result<int> run_caps(Services& services, const std::vector<std::string>& args, std::ostream& out,
+                     const CancelToken& cancel) {
+  auto options = parse_args(args);
+  if (!options) return fail(options.error());
+  if (options->help) {
+    out << kSummary << ".\n\n" << make_parser().help() << "\nusage: " << kUsage << '\n';
+    return 0;
+  }
+  auto client = services.client();
+  if (!client) return fail(client.error());
+  auto discovery = services.discovery();
+  if (!discovery) return fail(discovery.error());
+  std::string ns;
+  if (options->namespace_) {
+    ns = *options->namespace_;
+  } else {
+    auto default_ns = services.default_namespace();
+    if (!default_ns) return fail(default_ns.error());
+    ns = *default_ns;
+  }
+
+  auto resources = (*discovery)->resources(cancel);
+  if (!resources) return fail(resources.error());
+  auto eviction = (*discovery)->subresource_group_version("pods", "eviction", cancel);
+  if (!eviction) return fail(eviction.error());
+
+  auto caps = plan_capabilities(*resources, *eviction, ns);
+  if (auto checked = run_checks(**client, caps, cancel); !checked) return fail(checked.error());
+
+  if (options->json) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (const auto& cap : caps) ops.push_back(to_json(cap));
+    nlohmann::json document = {{"namespace", ns}, {"server", (*client)->server()}, {"ops", ops}};
+    out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    print_table(out, ns, caps);
+  }
+  return 0;
+}
+
+CommandSpec make_caps_command() {
+  CommandSpec spec;
+  spec.name = "caps";
+  spec.summary = kSummary;
+  spec.usage = kUsage;
+  spec.run = [](CommandContext& ctx) -> Result<int> {
+    try {
+      return run_caps(ctx.services, ctx.args, ctx.out, ctx.cancel);
+    } catch (const std::exception& e) {
+      return fail(ErrorKind::Internal, std::string("caps failed unexpectedly: ") + e.what());
+    }
+  };
+  return spec;
+}
+
+}  // namespace orka::core

@@ -1,0 +1,17 @@
+// JSON Lines: one whole object per line, even with several writer threads.
+#include "orka/output.hpp"
+
+namespace orka {
+inline namespace v0 {
+
+void JsonLinesWriter::write(const nlohmann::json& object) {
+  // Serialised before taking the lock; invalid UTF-8 (log bytes) is replaced, never thrown.
+  std::string line = object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line += '\n';
+  std::lock_guard lock(mutex_);
+  out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+  out_.flush();
+}
+
+}  // namespace v0
+}  // namespace orka
