@@ -1,12 +1,14 @@
 // The HTTPS implementation of orka::Client. Internal to liborka.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string_view>
 
 #include "kubeconfig/rest_config.hpp"
 #include "orka/client.hpp"
+#include "transport/connection.hpp"
 
 namespace orka::core {
 
@@ -20,7 +22,14 @@ struct HttpClientOptions {
   std::chrono::milliseconds max_retry_delay{10000};
 };
 
+// Thread-safe: any number of threads may send at once (keep-alive connections are pooled).
+// A bad server URL yields a client whose every call fails with that Config error.
 std::shared_ptr<Client> make_http_client(RestConfig config, DiagnosticSink diagnostics,
                                          HttpClientOptions options = {});
+
+// The same over another ConnectionFactory (tests; null: the TLS factory for config).
+std::shared_ptr<Client> make_http_client(RestConfig config, DiagnosticSink diagnostics,
+                                         HttpClientOptions options,
+                                         std::shared_ptr<ConnectionFactory> factory);
 
 }  // namespace orka::core
