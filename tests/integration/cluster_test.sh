@@ -7,7 +7,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 FIX=$ROOT/tests/integration/fixtures
-CLUSTER_DIR=${ORKA_CLUSTER_DIR:-$HOME/.cache/orka-cluster}
+CLUSTER_DIR=${ORKA_CLUSTER_DIR:-${HOME:-/root}/.cache/orka-cluster}
 if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$ROOT/scripts/cluster" env)"; fi
 export KUBECONFIG
 RESTRICTED_KUBECONFIG=$CLUSTER_DIR/restricted.kubeconfig

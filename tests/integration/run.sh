@@ -4,12 +4,12 @@
 #   2. if $ORKA_BUILD_DIR is set, the integration test binaries of the C++ build (hook below).
 # Ends with the line "N passed, M failed"; exits non-zero if anything failed.
 # The cluster is left running (set ORKA_CLUSTER_DOWN_AFTER=1 to stop it at the end).
-# Each test gets KUBECONFIG (admin), ORKA_CLUSTER_DIR and ORKA_RESTRICTED_KUBECONFIG.
+# Each test gets KUBECONFIG (admin), ORKA_CLUSTER_DIR, ORKA_RESTRICTED_KUBECONFIG and KUBECTL.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TEST_TIMEOUT=${ORKA_INTEGRATION_TEST_TIMEOUT:-900}   # seconds per test
-export ORKA_CLUSTER_DIR=${ORKA_CLUSTER_DIR:-$HOME/.cache/orka-cluster}
+export ORKA_CLUSTER_DIR=${ORKA_CLUSTER_DIR:-${HOME:-/root}/.cache/orka-cluster}
 
 passed=0
 failed=0
@@ -32,6 +32,13 @@ fi
 eval "$("$ROOT/scripts/cluster" env)"
 export KUBECONFIG
 export ORKA_RESTRICTED_KUBECONFIG=$ORKA_CLUSTER_DIR/restricted.kubeconfig
+# A kubectl for the tests' setup and cross-checks: the oldest of the machine's (closest to 1.20).
+if [[ -z ${KUBECTL:-} ]]; then
+  KUBECTL=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -n1)
+  [[ -n $KUBECTL ]] || KUBECTL=$(command -v kubectl || true)
+fi
+export KUBECTL
+echo "KUBECONFIG=$KUBECONFIG KUBECTL=$KUBECTL"
 
 run_one() { # name command...
   local name=$1 t0=$SECONDS rc; shift
