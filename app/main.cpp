@@ -1,1 +1,19 @@
-int main() { return 0; }
+// The `orka` executable: Ctrl-C handling around cli::run. Everything else lives in cli.cpp so
+// the same code can be driven from tests.
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "signal_canceller.hpp"
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so every thread inherits the blocked SIGINT/SIGTERM.
+  orka::cli::SignalCanceller signals;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  orka::cli::Terminal terminal{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1,
+                               isatty(STDERR_FILENO) == 1};
+  return orka::cli::run(args, terminal, signals.token());
+}

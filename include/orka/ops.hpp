@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orka/cancel.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
 #include "orka/stream.hpp"
@@ -126,6 +127,7 @@ struct ScaleOptions {
   bool wait = false;
   std::chrono::milliseconds timeout{0};  // 0: no timeout
   ProgressFn progress;
+  CancelToken cancel;  // cancelling it ends the op (and its waits) with ErrorKind::Cancelled
 };
 
 struct ScaleOutcome {
@@ -139,6 +141,7 @@ struct RolloutOptions {
   bool wait = false;
   std::chrono::milliseconds timeout{0};
   ProgressFn progress;
+  CancelToken cancel;  // cancelling it ends the op (and its waits) with ErrorKind::Cancelled
 };
 
 struct RolloutOutcome {
@@ -153,6 +156,7 @@ struct DeleteOptions {
   bool wait = false;
   std::chrono::milliseconds timeout{0};
   ProgressFn progress;
+  CancelToken cancel;  // cancelling it ends the op (and its waits) with ErrorKind::Cancelled
 };
 
 struct DeleteOutcome {
@@ -178,6 +182,7 @@ struct DrainOptions {
   std::optional<std::int64_t> skip_wait_for_delete_timeout_seconds;
   bool dry_run = false;
   ProgressFn progress;
+  CancelToken cancel;  // cancelling it ends the op (and its waits) with ErrorKind::Cancelled
 };
 
 struct DrainOutcome {

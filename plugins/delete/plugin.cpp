@@ -1,23 +1,18 @@
-// The `delete` op plugin: registers `orka ops delete`. The op itself arrives with its own issue;
-// until then the command says so and exits 1.
+// The `delete` op plugin: provides OrkaOps::delete_pod and registers `orka ops delete`.
+#include <memory>
+
+#include "delete.hpp"
 #include "orka/plugin.hpp"
 
 namespace {
 
 orka::Result<void> register_delete(orka::Registry& registry) {
-  orka::CommandSpec spec;
-  spec.name = "delete";
-  spec.aliases = {};
-  spec.summary = "Delete pods safely (UID precondition, grace periods)";
-  spec.usage = "orka ops delete POD... [--grace-period S] [--force] [--wait]";
-  spec.run = [](orka::CommandContext& ctx) -> orka::Result<int> {
-    return orka::fail(orka::ErrorKind::Unsupported,
-                      "`orka ops " + ctx.invoked_as + "` is not implemented yet",
-                      "this build registers the command only; the op lands in a later release");
-  };
-  return registry.add_command(std::move(spec));
+  auto ops = std::make_shared<orka::podsdelete::DeleteOps>(registry.services());
+  if (auto provided = registry.provide(orka::OpKind::DeletePod, ops); !provided) return provided;
+  return registry.add_command(orka::podsdelete::delete_command());
 }
 
 }  // namespace
 
-ORKA_PLUGIN_DEFINE("delete", "0.1.0", "Delete pods safely (UID precondition, grace periods)", register_delete)
+ORKA_PLUGIN_DEFINE("delete", "0.1.0", "Delete pods (UID-guarded; --wait until they are gone)",
+                   register_delete)

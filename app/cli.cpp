@@ -1,0 +1,186 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include "global_flags.hpp"
+#include "help_text.hpp"
+#include "orka/host.hpp"
+#include "orka/plugin.hpp"
+#include "plugins_listing.hpp"
+
+namespace orka::cli {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitCancelled = 130;
+const std::vector<std::string> kTopLevelCommands = {"ops", "plugins", "version", "help"};
+
+Error usage_error(std::string message, std::string hint) {
+  return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
+}
+
+// Prints an error the way every orka command does and returns its exit code.
+int report(const Error& error, Terminal& terminal) {
+  terminal.err << describe(error) << '\n';
+  terminal.err.flush();
+  return exit_code_for(error);
+}
+
+std::unique_ptr<Host> make_host(const GlobalFlags& flags) {
+  HostOptions options;
+  options.kubeconfig = flags.kubeconfig;
+  options.context = flags.context;
+  options.namespace_ = flags.namespace_;
+  options.verbosity = flags.verbosity;
+  options.plugin_paths = flags.plugin_paths;
+  auto host = Host::create(std::move(options));
+  host->load_plugins();
+  return host;
+}
+
+std::vector<std::string> command_words(const Host& host) {
+  std::vector<std::string> words;
+  for (const auto& spec : host.commands()) {
+    words.push_back(spec.name);
+    words.insert(words.end(), spec.aliases.begin(), spec.aliases.end());
+  }
+  return words;
+}
+
+Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelToken& cancel) {
+  auto host = make_host(line.flags);
+  if (line.words.size() < 2) {
+    if (line.flags.help) {
+      print_ops_help(terminal.out, *host);
+      return kExitOk;
+    }
+    print_ops_help(terminal.err, *host);
+    return std::unexpected(usage_error("`orka ops` needs an op", "e.g. `orka ops logs POD`"));
+  }
+
+  const std::string& name = line.words[1];
+  if (name.starts_with("-"))
+    return std::unexpected(
+        usage_error("unknown flag " + name + " for `orka ops`", "run `orka ops --help`"));
+  const CommandSpec* spec = host->find_command(name);
+  if (spec == nullptr) {
+    std::string hint;
+    if (auto near = closest_match(name, command_words(*host)))
+      hint = "did you mean `orka ops " + *near + "`? ";
+    hint += "`orka ops --help` lists the ops";
+    if (!host->load_errors().empty())
+      hint += fmt::format("; {} plugin(s) could not be loaded (see `orka plugins`)",
+                          host->load_errors().size());
+    return std::unexpected(usage_error("unknown op \"" + name + "\"", hint));
+  }
+  if (line.flags.help) {
+    print_command_help(terminal.out, *spec);
+    return kExitOk;
+  }
+
+  CommandContext context{host->services(),
+                         host->ops(),
+                         name,
+                         std::vector<std::string>(line.words.begin() + 2, line.words.end()),
+                         terminal.out,
+                         terminal.err,
+                         cancel,
+                         terminal.out_is_tty,
+                         terminal.err_is_tty};
+  auto result = spec->run(context);
+  terminal.out.flush();
+  return result;
+}
+
+Result<int> run_plugins(const CommandLine& line, Terminal& terminal) {
+  if (line.flags.help) {
+    print_plugins_help(terminal.out);
+    return kExitOk;
+  }
+  bool json = false;
+  for (std::size_t i = 1; i < line.words.size(); ++i) {
+    if (line.words[i] == "--json")
+      json = true;
+    else
+      return std::unexpected(usage_error("unexpected argument \"" + line.words[i] +
+                                             "\" for `orka plugins`",
+                                         "run `orka plugins --help`"));
+  }
+  auto host = make_host(line.flags);
+  if (json) {
+    terminal.out << plugins_report(*host).dump(2) << '\n';
+  } else {
+    print_plugins_report(terminal.out, *host);
+  }
+  terminal.out.flush();
+  if (!host->load_errors().empty() && !json)
+    terminal.err << fmt::format("note: {} plugin file(s) were refused (listed above)\n",
+                                host->load_errors().size());
+  return kExitOk;
+}
+
+Result<int> run_version(const CommandLine& line, Terminal& terminal) {
+  if (line.flags.help) {
+    print_version_help(terminal.out);
+    return kExitOk;
+  }
+  if (line.words.size() > 1)
+    return std::unexpected(usage_error("`orka version` takes no arguments", "run `orka version`"));
+  terminal.out << fmt::format("orka {} (plugin ABI {}.{})\n", version_string(),
+                              ORKA_PLUGIN_ABI_MAJOR, ORKA_PLUGIN_ABI_MINOR);
+  return kExitOk;
+}
+
+Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& cancel) {
+  if (line.words.empty()) {
+    if (line.flags.help) {
+      print_main_help(terminal.out);
+      return kExitOk;
+    }
+    print_main_help(terminal.err);
+    return std::unexpected(usage_error("no command given", "e.g. `orka ops --help`"));
+  }
+  const std::string command = line.words.front();
+  if (command == "help") {  // `orka help [command...]` is `orka [command...] --help`
+    line.words.erase(line.words.begin());
+    line.flags.help = true;
+    if (line.words.empty() || line.words.front() == "help") {
+      print_main_help(terminal.out);
+      return kExitOk;
+    }
+    return dispatch(std::move(line), terminal, cancel);
+  }
+  if (command == "ops") return run_ops(line, terminal, cancel);
+  if (command == "plugins") return run_plugins(line, terminal);
+  if (command == "version") return run_version(line, terminal);
+
+  if (command.starts_with("-"))
+    return std::unexpected(usage_error("unknown flag " + command, "run `orka --help`"));
+  std::string hint;
+  if (auto near = closest_match(command, kTopLevelCommands))
+    hint = "did you mean `orka " + *near + "`? ";
+  else if (command != "--")
+    hint = "ops are run as `orka ops " + command + "`; ";
+  hint += "run `orka --help`";
+  return std::unexpected(usage_error("unknown command \"" + command + "\"", hint));
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, Terminal terminal, const CancelToken& cancel) {
+  auto line = parse_command_line(args);
+  if (!line) return report(line.error(), terminal);
+
+  auto result = dispatch(std::move(*line), terminal, cancel);
+  terminal.out.flush();
+  if (cancel.cancelled()) {
+    // Ctrl-C: the user knows why it stopped; only an unrelated failure is worth printing.
+    if (!result && result.error().kind != ErrorKind::Cancelled) report(result.error(), terminal);
+    return kExitCancelled;
+  }
+  if (!result) return report(result.error(), terminal);
+  return *result;
+}
+
+}  // namespace orka::cli

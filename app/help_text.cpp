@@ -1,0 +1,109 @@
+#include "help_text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace orka::cli {
+
+namespace {
+
+constexpr std::string_view kGlobalFlags =
+    "global flags (accepted anywhere before `--`):\n"
+    "  --kubeconfig FILE     use this kubeconfig file only (default: $KUBECONFIG, ~/.kube/config)\n"
+    "  --context NAME        the kubeconfig context to use\n"
+    "  -n, --namespace NS    the namespace (default: the context's, then \"default\")\n"
+    "  -v, -vv, --v=N        print requests (1) and response bodies (2); secrets are masked\n"
+    "  --plugin-path DIR     look for op plugins in DIR first (repeatable; then\n"
+    "                        $ORKA_PLUGIN_PATH, then the directory installed with orka)\n"
+    "  -h, --help            help for orka or for the command it follows\n";
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+void print_main_help(std::ostream& out) {
+  out << "orka " << version_string()
+      << ": fast imperative Kubernetes ops\n\n"
+         "usage: orka [global flags] <command> [args]\n\n"
+         "commands:\n"
+         "  ops <op> [args]   run an op: logs, exec, pf, scale, rr, delete, cordon, drain, caps\n"
+         "                    (`orka ops --help` lists every op the loaded plugins provide)\n"
+         "  plugins [--json]  list the loaded plugins and any that were refused, with reasons\n"
+         "  version           print orka's version and plugin ABI\n\n"
+      << kGlobalFlags
+      << "\nexit codes: 0 ok, 1 the operation failed, 2 usage error, 130 cancelled (Ctrl-C);\n"
+         "`orka ops exec` exits with the remote command's code.\n";
+}
+
+void print_ops_help(std::ostream& out, const Host& host) {
+  std::vector<const CommandSpec*> specs;
+  for (const auto& spec : host.commands()) specs.push_back(&spec);
+  std::sort(specs.begin(), specs.end(),
+            [](const CommandSpec* a, const CommandSpec* b) { return a->name < b->name; });
+  std::size_t width = 0;
+  for (const auto* spec : specs) width = std::max(width, spec->name.size());
+
+  out << "usage: orka ops <op> [args] [global flags]\n\nops:\n";
+  for (const auto* spec : specs) {
+    out << fmt::format("  {:<{}}  {}", spec->name, width, spec->summary);
+    if (!spec->aliases.empty()) out << fmt::format(" (also: {})", fmt::join(spec->aliases, ", "));
+    out << '\n';
+  }
+  if (specs.empty()) out << "  (none: no plugin loaded; run `orka plugins` to see why)\n";
+  if (!host.load_errors().empty())
+    out << fmt::format("\n{} plugin(s) could not be loaded; run `orka plugins` for the reasons.\n",
+                       host.load_errors().size());
+  out << "\nRun `orka ops <op> --help` for an op's own flags.\n";
+}
+
+void print_command_help(std::ostream& out, const CommandSpec& spec) {
+  out << "usage: " << (spec.usage.empty() ? "orka ops " + spec.name + " [args]" : spec.usage)
+      << "\n\n"
+      << spec.summary << '\n';
+  if (!spec.aliases.empty())
+    out << fmt::format("\naliases: {}\n", fmt::join(spec.aliases, ", "));
+  out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path) also apply; see "
+         "`orka --help`.\n";
+}
+
+void print_plugins_help(std::ostream& out) {
+  out << "usage: orka plugins [--json] [global flags]\n\n"
+         "Lists the op plugins found on the plugin path (name, version, plugin ABI, file,\n"
+         "commands) and every plugin that was refused, with the reason. Exits 0 even when\n"
+         "some plugins were refused.\n";
+}
+
+void print_version_help(std::ostream& out) {
+  out << "usage: orka version\n\nPrints orka's version and the plugin ABI it loads.\n";
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  for (const auto& candidate : candidates) {
+    const auto distance = edit_distance(word, candidate);
+    const bool prefix = candidate.starts_with(word) && word.size() >= 2;
+    const auto limit = std::max<std::size_t>(1, std::min(word.size(), candidate.size()) / 3);
+    if ((prefix || distance <= limit) && (!best || distance < best_distance)) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+}  // namespace orka::cli

@@ -1,0 +1,25 @@
+// Help screens for every level: `orka --help`, `orka ops --help`, `orka ops <op> --help`,
+// and the "did you mean" hint for a mistyped word.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "orka/host.hpp"
+
+namespace orka::cli {
+
+void print_main_help(std::ostream& out);
+void print_ops_help(std::ostream& out, const Host& host);
+void print_command_help(std::ostream& out, const CommandSpec& spec);
+void print_plugins_help(std::ostream& out);
+void print_version_help(std::ostream& out);
+
+// The candidate closest to `word` when it is close enough to be a likely typo.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+}  // namespace orka::cli

@@ -1,0 +1,215 @@
+// Host::create: the plugin host behind the CLI and every embedding program.
+#include "orka/host.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "discovery/discovery_client.hpp"
+#include "host/command_table.hpp"
+#include "host/host_services.hpp"
+#include "host/ops_dispatcher.hpp"
+#include "host/plugin_module.hpp"
+#include "host/plugin_path.hpp"
+#include "host/plugin_registration.hpp"
+
+namespace orka {
+inline namespace v0 {
+
+std::string_view to_string(LoadFailure failure) {
+  switch (failure) {
+    case LoadFailure::CannotOpen: return "CannotOpen";
+    case LoadFailure::NoEntrySymbol: return "NoEntrySymbol";
+    case LoadFailure::BadDescriptor: return "BadDescriptor";
+    case LoadFailure::AbiMismatch: return "AbiMismatch";
+    case LoadFailure::RegisterFailed: return "RegisterFailed";
+    case LoadFailure::DuplicateName: return "DuplicateName";
+  }
+  return "Unknown";
+}
+
+Host::~Host() = default;
+
+namespace {
+
+constexpr const char* kHostOwner = "orka itself";
+
+std::optional<std::string> environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+// One spelling per file, so a plugin reached through two search dirs loads once.
+std::string file_key(const std::string& path) {
+  std::error_code ec;
+  auto canonical = std::filesystem::canonical(path, ec);
+  if (!ec) return canonical.string();
+  return std::filesystem::absolute(path, ec).lexically_normal().string();
+}
+
+ErrorKind error_kind_for(const PluginLoadError& failure) {
+  switch (failure.reason) {
+    case LoadFailure::CannotOpen: {
+      std::error_code ec;
+      return std::filesystem::exists(failure.path, ec) ? ErrorKind::Invalid : ErrorKind::NotFound;
+    }
+    case LoadFailure::NoEntrySymbol:
+    case LoadFailure::BadDescriptor: return ErrorKind::Invalid;
+    case LoadFailure::AbiMismatch: return ErrorKind::Unsupported;
+    case LoadFailure::RegisterFailed: return ErrorKind::Internal;
+    case LoadFailure::DuplicateName: return ErrorKind::Conflict;
+  }
+  return ErrorKind::Internal;
+}
+
+std::string plugin_owner(const PluginInfo& info) {
+  return "plugin \"" + info.name + "\" (" + info.path + ")";
+}
+
+class HostImpl final : public Host {
+ public:
+  explicit HostImpl(HostOptions options) : options_(options), services_(std::move(options)) {
+    commands_.add(core::make_caps_command(), kHostOwner);
+  }
+
+  void load_plugins() override {
+    for (const auto& dir : plugin_search_path()) {
+      for (const auto& file : core::plugin_files_in(dir)) {
+        if (attempted_.count(file_key(file)) != 0) continue;
+        (void)load_plugin(file);
+      }
+    }
+  }
+
+  Result<PluginInfo> load_plugin(const std::string& path) override {
+    const auto key = file_key(path);
+    if (auto previous = attempted_.find(key); previous != attempted_.end()) {
+      if (previous->second.plugin) return plugins_[*previous->second.plugin];
+      return std::unexpected(as_error(errors_[*previous->second.failure]));
+    }
+    auto outcome = load_module(key);
+    if (!outcome) {
+      services_.log(1, "warning: " + outcome.error().message);
+      attempted_[key] = Attempt{std::nullopt, errors_.size()};
+      errors_.push_back(outcome.error());
+      return std::unexpected(as_error(errors_.back()));
+    }
+    services_.log(2, "loaded plugin " + plugin_owner(*outcome));
+    attempted_[key] = Attempt{plugins_.size(), std::nullopt};
+    plugins_.push_back(std::move(*outcome));
+    return plugins_.back();
+  }
+
+  std::vector<std::string> plugin_search_path() const override {
+    return core::plugin_search_path(options_, environment, core::executable_dir());
+  }
+  const std::vector<PluginInfo>& plugins() const override { return plugins_; }
+  const std::vector<PluginLoadError>& load_errors() const override { return errors_; }
+  const std::vector<CommandSpec>& commands() const override { return commands_.commands(); }
+  const CommandSpec* find_command(std::string_view name_or_alias) const override {
+    return commands_.find(name_or_alias);
+  }
+  OrkaOps& ops() override { return ops_; }
+  Services& services() override { return services_; }
+
+  Result<void> add_command(CommandSpec spec) override {
+    if (auto problem = core::command_spec_problem(spec)) return fail(ErrorKind::Invalid, *problem);
+    if (auto clash = commands_.conflict(spec)) return fail(ErrorKind::Conflict, *clash);
+    auto run = std::move(spec.run);
+    spec.run = [run = std::move(run)](CommandContext& ctx) noexcept -> Result<int> {
+      return detail::guard_call([&] { return run(ctx); });
+    };
+    commands_.add(std::move(spec), kHostOwner);
+    return {};
+  }
+
+  Result<void> provide(OpKind kind, std::shared_ptr<OrkaOps> ops) override {
+    if (!ops)
+      return fail(ErrorKind::Invalid,
+                  "provide(" + std::string(to_string(kind)) + ") was given no implementation");
+    if (auto owner = ops_.provider_of(kind))
+      return fail(ErrorKind::Conflict,
+                  "the " + std::string(to_string(kind)) + " op is already provided by " + *owner);
+    ops_.set_provider(kind, std::move(ops), kHostOwner);
+    return {};
+  }
+
+  void set_client(std::shared_ptr<Client> client) override {
+    services_.set_client(std::move(client));
+  }
+
+ private:
+  struct Attempt {
+    std::optional<std::size_t> plugin;   // index into plugins_
+    std::optional<std::size_t> failure;  // index into errors_
+  };
+
+  static Error as_error(const PluginLoadError& failure) {
+    return make_error(error_kind_for(failure), failure.message,
+                      "run `orka plugins` to see every plugin that loaded and every refusal");
+  }
+
+  std::expected<PluginInfo, PluginLoadError> load_module(const std::string& path) {
+    auto module = core::open_plugin_module(path);
+    if (!module) return std::unexpected(module.error());
+    PluginInfo info = module->info;
+
+    for (const auto& loaded : plugins_) {
+      if (loaded.name == info.name) {
+        return std::unexpected(PluginLoadError{
+            path, info.name, LoadFailure::DuplicateName,
+            "plugin \"" + info.name + "\" from " + path +
+                " was not loaded: a plugin with that name was already loaded from " +
+                loaded.path + " (the first one found on the plugin path wins)"});
+      }
+    }
+
+    core::PluginRegistration registration(services_, commands_, ops_, plugin_owner(info));
+    char reason[1024] = {};
+    int status = 1;
+    try {
+      status = module->descriptor->register_plugin(
+          reinterpret_cast<orka_registry*>(static_cast<Registry*>(&registration)), reason,
+          sizeof reason);
+    } catch (...) {
+      // Only a plugin that bypassed ORKA_PLUGIN_DEFINE can get here.
+      detail::copy_error("register function let an exception escape", reason, sizeof reason);
+      status = 1;
+    }
+    reason[sizeof reason - 1] = '\0';
+
+    if (const auto& conflict = registration.name_conflict()) {
+      return std::unexpected(PluginLoadError{
+          path, info.name, LoadFailure::DuplicateName,
+          plugin_owner(info) + " was not loaded: " + *conflict});
+    }
+    if (status != 0) {
+      std::string why = reason[0] != '\0' ? reason : "no reason given";
+      return std::unexpected(PluginLoadError{
+          path, info.name, LoadFailure::RegisterFailed,
+          plugin_owner(info) + " failed to register: " + why});
+    }
+    info.commands = registration.staged_command_names();
+    registration.commit(commands_, ops_);
+    return info;
+  }
+
+  const HostOptions options_;
+  core::HostServices services_;
+  core::OpsDispatcher ops_;
+  core::CommandTable commands_;
+  std::vector<PluginInfo> plugins_;
+  std::vector<PluginLoadError> errors_;
+  std::map<std::string, Attempt> attempted_;
+};
+
+}  // namespace
+
+std::unique_ptr<Host> Host::create(HostOptions options) {
+  return std::make_unique<HostImpl>(std::move(options));
+}
+
+}  // namespace v0
+}  // namespace orka

@@ -1,0 +1,87 @@
+#include "host/host_services.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "discovery/discovery_client.hpp"
+#include "kubeconfig/kubeconfig.hpp"
+#include "transport/http_client.hpp"
+
+namespace orka::core {
+
+HostServices::HostServices(HostOptions options) : options_(std::move(options)) {}
+
+void HostServices::log(int level, std::string_view line) {
+  if (level > options_.verbosity) return;
+  std::lock_guard lock(log_mutex_);
+  std::ostream& out = options_.diagnostics != nullptr ? *options_.diagnostics : std::cerr;
+  out << line << '\n';
+  out.flush();
+}
+
+void HostServices::set_client(std::shared_ptr<Client> client) {
+  std::lock_guard lock(mutex_);
+  client_ = std::move(client);
+  discovery_.reset();
+}
+
+Result<const RestConfig*> HostServices::rest_config_locked() {
+  if (!rest_config_) {
+    KubeconfigLoadOptions load;
+    load.explicit_path = options_.kubeconfig;
+    load.context = options_.context;
+    load.namespace_ = options_.namespace_;
+    load.getenv = [](const std::string& name) -> std::optional<std::string> {
+      const char* value = std::getenv(name.c_str());
+      if (value == nullptr) return std::nullopt;
+      return std::string(value);
+    };
+    auto loaded = load_rest_config(load);
+    if (!loaded) return std::unexpected(loaded.error());
+    for (const auto& warning : loaded->warnings) log(0, "warning: " + warning);
+    rest_config_ = std::move(*loaded);
+  }
+  return &*rest_config_;
+}
+
+Result<std::shared_ptr<Client>> HostServices::client_locked() {
+  if (client_) return client_;
+  auto config = rest_config_locked();
+  if (!config) return std::unexpected(config.error());
+  auto client = make_http_client(**config, [this](int level, std::string_view line) {
+    log(level, line);
+  });
+  if (!client)
+    return fail(ErrorKind::Unsupported, "this build of orka has no HTTPS transport",
+                "rebuild orka with the transport room, or give the host a client (set_client)");
+  client_ = std::move(client);
+  return client_;
+}
+
+Result<std::shared_ptr<Client>> HostServices::client() {
+  std::lock_guard lock(mutex_);
+  return client_locked();
+}
+
+Result<std::shared_ptr<Discovery>> HostServices::discovery() {
+  std::lock_guard lock(mutex_);
+  if (discovery_) return discovery_;
+  auto client = client_locked();
+  if (!client) return std::unexpected(client.error());
+  auto discovery = make_discovery(*client);
+  if (!discovery)
+    return fail(ErrorKind::Unsupported, "this build of orka has no API discovery");
+  discovery_ = std::move(discovery);
+  return discovery_;
+}
+
+Result<std::string> HostServices::default_namespace() {
+  if (options_.namespace_ && !options_.namespace_->empty()) return *options_.namespace_;
+  std::lock_guard lock(mutex_);
+  if (client_) return client_->default_namespace();
+  auto config = rest_config_locked();
+  if (!config) return std::unexpected(config.error());
+  return (*config)->namespace_.empty() ? std::string("default") : (*config)->namespace_;
+}
+
+}  // namespace orka::core

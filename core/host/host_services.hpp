@@ -1,0 +1,43 @@
+// The Services a Host hands to plugins. Nothing is read until first asked for: the kubeconfig
+// is loaded, the HTTPS client built and discovery created on first use, then cached.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "kubeconfig/rest_config.hpp"
+#include "orka/host.hpp"
+#include "orka/services.hpp"
+
+namespace orka::core {
+
+class HostServices final : public Services {
+ public:
+  explicit HostServices(HostOptions options);
+
+  Result<std::shared_ptr<Client>> client() override;
+  Result<std::shared_ptr<Discovery>> discovery() override;
+  Result<std::string> default_namespace() override;
+  int verbosity() const override { return options_.verbosity; }
+  void log(int level, std::string_view line) override;
+
+  // Replaces the client (and forgets discovery built on the previous one).
+  void set_client(std::shared_ptr<Client> client);
+
+ private:
+  // Both expect mutex_ held.
+  Result<const RestConfig*> rest_config_locked();
+  Result<std::shared_ptr<Client>> client_locked();
+
+  const HostOptions options_;
+  std::mutex mutex_;
+  std::optional<RestConfig> rest_config_;  // cached once loaded; a failed load is retried
+  std::shared_ptr<Client> client_;
+  std::shared_ptr<Discovery> discovery_;
+  std::mutex log_mutex_;
+};
+
+}  // namespace orka::core

@@ -1,0 +1,116 @@
+// `orka ops cordon NODE... [--off]` and its alias `orka ops uncordon NODE...`.
+#include <cxxopts.hpp>
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cordon.hpp"
+#include "orka/output.hpp"
+
+namespace orka::cordon {
+
+namespace {
+
+constexpr const char* kUsage = "orka ops cordon NODE... [--off] [--json]\n"
+                               "       orka ops uncordon NODE... [--json]";
+constexpr const char* kSummary = "Mark nodes unschedulable (uncordon: schedulable again)";
+
+struct CordonCommandOptions {
+  std::vector<std::string> nodes;
+  bool on = true;
+  bool json = false;
+  bool help = false;
+};
+
+cxxopts::Options make_parser() {
+  cxxopts::Options parser("orka ops cordon", kSummary);
+  parser.custom_help("NODE... [--off] [--json]");
+  parser.add_options()
+      ("off", "make the nodes schedulable again (what `uncordon` does)")
+      ("json", "print one JSON object per node")
+      ("h,help", "show this help");
+  return parser;
+}
+
+Result<CordonCommandOptions> parse(const CommandContext& ctx) {
+  std::vector<std::string> storage{ctx.invoked_as};
+  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
+  std::vector<char*> argv;
+  for (auto& arg : storage) argv.push_back(arg.data());
+  CordonCommandOptions options;
+  try {
+    auto parser = make_parser();
+    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
+    options.help = parsed.count("help") > 0;
+    options.json = parsed.count("json") > 0;
+    options.on = ctx.invoked_as != "uncordon" && parsed.count("off") == 0;
+    if (ctx.invoked_as == "uncordon" && parsed.count("off") > 0)
+      return fail(ErrorKind::Usage, "`uncordon` already means --off; drop the flag",
+                  std::string("usage: ") + kUsage);
+    options.nodes = parsed.unmatched();
+  } catch (const cxxopts::exceptions::exception& e) {
+    return fail(ErrorKind::Usage, e.what(), std::string("usage: ") + kUsage);
+  }
+  if (options.help) return options;
+  if (options.nodes.empty())
+    return fail(ErrorKind::Usage, "name at least one node", std::string("usage: ") + kUsage);
+  for (const auto& node : options.nodes) {
+    if (node.empty() || node.front() == '-')
+      return fail(ErrorKind::Usage, fmt::format("\"{}\" is not a node name", node),
+                  std::string("usage: ") + kUsage);
+    if (auto slash = node.find('/'); slash != std::string::npos) {
+      const std::string type = node.substr(0, slash);
+      if (type != "node" && type != "nodes" && type != "no")
+        return fail(ErrorKind::Usage,
+                    fmt::format("\"{}\": only nodes can be cordoned", node),
+                    std::string("usage: ") + kUsage);
+    }
+  }
+  return options;
+}
+
+std::string bare_node_name(const std::string& text) {
+  auto slash = text.find('/');
+  return slash == std::string::npos ? text : text.substr(slash + 1);
+}
+
+}  // namespace
+
+CommandSpec cordon_command() {
+  CommandSpec spec;
+  spec.name = "cordon";
+  spec.aliases = {"uncordon"};
+  spec.summary = kSummary;
+  spec.usage = "orka ops cordon NODE... [--off]";
+  spec.run = [](CommandContext& ctx) -> Result<int> {
+    auto options = parse(ctx);
+    if (!options) return fail(options.error());
+    if (options->help) {
+      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      return 0;
+    }
+    JsonLinesWriter json(ctx.out);
+    std::vector<Error> failures;
+    for (const auto& typed : options->nodes) {
+      const std::string node = bare_node_name(typed);
+      auto outcome = ctx.ops.cordon(node, options->on);
+      if (!outcome) {
+        failures.push_back(outcome.error());
+        continue;
+      }
+      if (options->json) {
+        json.write({{"node", node}, {"unschedulable", options->on}, {"changed", outcome->changed}});
+      } else {
+        const char* state = options->on ? "cordoned" : "uncordoned";
+        ctx.out << "node/" << node << (outcome->changed ? " " : " already ") << state << '\n';
+      }
+    }
+    if (failures.empty()) return 0;
+    // The last failure goes back to the caller (which prints it); earlier ones are printed here.
+    for (std::size_t i = 0; i + 1 < failures.size(); ++i) ctx.err << describe(failures[i]) << '\n';
+    return fail(failures.back());
+  };
+  return spec;
+}
+
+}  // namespace orka::cordon

@@ -1,0 +1,47 @@
+#include "cordon.hpp"
+
+namespace orka::cordon {
+
+namespace {
+Permission node_permission(const char* verb, const std::string& node) {
+  Permission p;
+  p.verb = verb;
+  p.resource = "nodes";
+  p.name = node;
+  return p;
+}
+}  // namespace
+
+Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node, bool on,
+                                        const CancelToken& cancel) {
+  if (node.empty()) return fail(ErrorKind::Usage, "a node name is required");
+  const std::string path = "/api/v1/nodes/" + node;
+  auto current = get_json(client, path, cancel, node_permission("get", node));
+  if (!current) {
+    Error error = current.error();
+    if (error.kind == ErrorKind::NotFound) {
+      error.message = "node \"" + node + "\" not found";
+      error.hint = "list nodes with `kubectl get nodes`";
+    }
+    return fail(std::move(error));
+  }
+  const bool unschedulable = current->value("/spec/unschedulable"_json_pointer, false);
+  CordonOutcome outcome;
+  outcome.node = node;
+  if (unschedulable == on) return outcome;
+
+  nlohmann::json patch = {{"spec", {{"unschedulable", on}}}};
+  auto patched = send_json(client, "PATCH", path, patch, "application/merge-patch+json", cancel,
+                           node_permission("patch", node));
+  if (!patched) return fail(patched.error());
+  outcome.changed = true;
+  return outcome;
+}
+
+Result<CordonOutcome> CordonOps::cordon(const std::string& node, bool on) {
+  auto client = services_.client();
+  if (!client) return fail(client.error());
+  return set_unschedulable(**client, node, on, CancelToken{});
+}
+
+}  // namespace orka::cordon

@@ -1,0 +1,452 @@
+#include "drain.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "../cordon/cordon.hpp"
+#include "orka/duration.hpp"
+#include "orka/timestamp.hpp"
+#include "orka/watch.hpp"
+
+namespace orka::drain {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Permission permission(const char* verb, const char* group, const char* resource,
+                      const std::string& namespace_ = {}, const std::string& name = {},
+                      const char* subresource = "") {
+  Permission p;
+  p.verb = verb;
+  p.group = group;
+  p.resource = resource;
+  p.subresource = subresource;
+  p.namespace_ = namespace_;
+  p.name = name;
+  return p;
+}
+
+std::string string_at(const nlohmann::json& object, const char* pointer) {
+  const nlohmann::json::json_pointer ptr(pointer);
+  if (!object.contains(ptr) || !object[ptr].is_string()) return {};
+  return object[ptr].get<std::string>();
+}
+
+std::string join(const std::vector<std::string>& items, std::size_t limit = 5) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size() && i < limit; ++i) text += (i ? ", " : "") + items[i];
+  if (items.size() > limit) text += fmt::format(" and {} more", items.size() - limit);
+  return text;
+}
+
+struct PodTask {
+  enum class State { Pending, Blocked, Evicted, Gone, Failed };
+  nlohmann::json pod;
+  std::string key;  // namespace/name
+  std::string namespace_;
+  std::string name;
+  std::string uid;
+  State state = State::Pending;
+  std::string why;             // Blocked: the PDB; Failed: the error message
+  std::optional<Error> error;  // Failed
+};
+
+class Drainer {
+ public:
+  Drainer(Services& services, Client& client, const std::string& node,
+          const DrainOptions& options, std::chrono::milliseconds pdb_retry_interval)
+      : services_(services), client_(client), node_(node), options_(options),
+        retry_interval_(pdb_retry_interval), started_(Clock::now()) {
+    if (options.timeout.count() > 0) deadline_ = started_ + options.timeout;
+  }
+
+  Result<DrainOutcome> run() {
+    auto node = get_json(client_, "/api/v1/nodes/" + node_, options_.cancel,
+                         permission("get", "", "nodes", "", node_));
+    if (!node) {
+      Error error = node.error();
+      if (error.kind == ErrorKind::NotFound) error.message = "node \"" + node_ + "\" not found";
+      return fail(std::move(error));
+    }
+    if (!options_.dry_run) {
+      auto cordoned = cordon::set_unschedulable(client_, node_, true, options_.cancel);
+      if (!cordoned) return fail(cordoned.error());
+      report("cordoned",
+             fmt::format("node/{} {}cordoned", node_, cordoned->changed ? "" : "already "),
+             {{"node", node_}, {"changed", cordoned->changed}});
+    }
+
+    auto pods = list_pods();
+    if (!pods) return fail(pods.error());
+    FilterFlags flags;
+    flags.ignore_daemonsets = options_.ignore_daemonsets;
+    flags.delete_emptydir_data = options_.delete_emptydir_data;
+    flags.force = options_.force;
+    flags.skip_wait_for_delete_timeout_seconds = options_.skip_wait_for_delete_timeout_seconds;
+    auto plan = plan_drain(*pods, flags, [this](const std::string& ns, const std::string& name) {
+      return daemonset_exists(ns, name);
+    });
+    if (!plan) return fail(plan.error());
+    for (const auto& [warning, keys] : plan->warnings)
+      report("warning", "Warning: " + warning + ": " + join(keys, keys.size()),
+             {{"warning", warning}, {"pods", keys}});
+    if (!plan->refusals.empty()) return fail(refusal_error(*plan));
+
+    DrainOutcome outcome;
+    outcome.node = node_;
+    outcome.skipped = plan->skipped;
+    if (options_.dry_run) {
+      for (const auto& pod : plan->to_evict) {
+        outcome.evicted.push_back(pod_key(pod));
+        report("would-evict", "would evict pod " + pod_key(pod) + " (dry run)",
+               {{"pod", pod_key(pod)}});
+      }
+      return outcome;
+    }
+
+    std::optional<std::string> eviction_version;
+    if (!options_.disable_eviction) {
+      auto discovery = services_.discovery();
+      if (!discovery) return fail(discovery.error());
+      auto version = (*discovery)->subresource_group_version("pods", "eviction", options_.cancel);
+      if (!version) return fail(version.error());
+      eviction_version = *version;
+      if (!eviction_version)
+        report("info", "the cluster offers no pods/eviction: deleting pods instead", {});
+    }
+
+    tasks_.reserve(plan->to_evict.size());
+    for (const auto& pod : plan->to_evict) {
+      PodTask task;
+      task.pod = pod;
+      task.key = pod_key(pod);
+      task.namespace_ = string_at(pod, "/metadata/namespace");
+      task.name = string_at(pod, "/metadata/name");
+      task.uid = string_at(pod, "/metadata/uid");
+      tasks_.push_back(std::move(task));
+    }
+    if (!tasks_.empty())
+      report("evicting",
+             fmt::format("{} {} pods from node/{}", eviction_version ? "evicting" : "deleting",
+                         tasks_.size(), node_),
+             {{"total", tasks_.size()}, {"mode", eviction_version ? "evict" : "delete"}});
+
+    std::vector<std::thread> workers;
+    workers.reserve(tasks_.size());
+    for (auto& task : tasks_)
+      workers.emplace_back([this, &task, &eviction_version] { remove_pod(task, eviction_version); });
+    for (auto& worker : workers) worker.join();
+
+    wait_until_terminated();
+
+    for (const auto& task : tasks_)
+      if (task.state == PodTask::State::Evicted || task.state == PodTask::State::Gone)
+        outcome.evicted.push_back(task.key);
+    const bool all_gone = std::all_of(tasks_.begin(), tasks_.end(), [](const PodTask& task) {
+      return task.state == PodTask::State::Gone;
+    });
+    if (!all_gone) return fail(remaining_error());
+    report("done", fmt::format("node/{} drained", node_),
+           {{"node", node_}, {"evicted", outcome.evicted.size()}});
+    return outcome;
+  }
+
+ private:
+  bool expired() const { return deadline_ && Clock::now() >= *deadline_; }
+
+  std::chrono::milliseconds remaining() const {
+    if (!deadline_) return std::chrono::milliseconds::max();
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()));
+  }
+
+  void report(const char* phase, std::string message, nlohmann::json data) {
+    if (!options_.progress) return;
+    std::lock_guard lock(progress_mutex_);
+    options_.progress(ProgressEvent{phase, std::move(message), std::move(data)});
+  }
+
+  Result<std::vector<nlohmann::json>> list_pods() {
+    std::string path = "/api/v1/pods?fieldSelector=" + url_encode("spec.nodeName=" + node_);
+    if (!options_.pod_selector.empty())
+      path += "&labelSelector=" + url_encode(options_.pod_selector);
+    auto list = get_json(client_, path, options_.cancel, permission("list", "", "pods"));
+    if (!list) return fail(list.error());
+    std::vector<nlohmann::json> pods;
+    if (auto items = list->find("items"); items != list->end() && items->is_array())
+      for (auto& item : *items) pods.push_back(std::move(item));
+    return pods;
+  }
+
+  Result<bool> daemonset_exists(const std::string& ns, const std::string& name) {
+    const std::string key = ns + "/" + name;
+    if (auto it = daemonsets_.find(key); it != daemonsets_.end()) return it->second;
+    auto ds = get_json(client_, "/apis/apps/v1/namespaces/" + ns + "/daemonsets/" + name,
+                       options_.cancel, permission("get", "apps", "daemonsets", ns, name));
+    if (!ds && ds.error().kind != ErrorKind::NotFound) return fail(ds.error());
+    daemonsets_[key] = ds.has_value();
+    return ds.has_value();
+  }
+
+  Error refusal_error(const DrainPlan& plan) const {
+    std::size_t count = 0;
+    for (const auto& [reason, keys] : plan.refusals) count += keys.size();
+    Error error = make_error(
+        ErrorKind::Refused,
+        fmt::format("cannot drain node \"{}\": {} {} need{} a flag; nothing was evicted\n{}", node_,
+                    count, count == 1 ? "pod" : "pods", count == 1 ? "s" : "",
+                    describe_refusals(plan)));
+    error.hint = options_.dry_run
+                     ? "add the flags named above to drain anyway"
+                     : fmt::format("add the flags named above to drain anyway; node/{} stays "
+                                   "cordoned until you run `orka ops uncordon {}`",
+                                   node_, node_);
+    return error;
+  }
+
+  // The budget that blocks evicting `task`, named with how many disruptions it allows now.
+  std::string blocking_budget(const PodTask& task, const std::string& group_version,
+                              const std::string& server_message) {
+    auto list = get_json(client_,
+                         "/apis/" + group_version + "/namespaces/" + task.namespace_ +
+                             "/poddisruptionbudgets",
+                         options_.cancel,
+                         permission("list", "policy", "poddisruptionbudgets", task.namespace_));
+    const nlohmann::json labels = task.pod.value("/metadata/labels"_json_pointer, nlohmann::json::object());
+    if (list && list->contains("items")) {
+      std::vector<std::string> names;
+      for (const auto& pdb : (*list)["items"]) {
+        if (!pdb.contains("spec") || !pdb["spec"].contains("selector")) continue;
+        if (!selector_matches(pdb["spec"]["selector"], labels)) continue;
+        names.push_back(fmt::format(
+            "PodDisruptionBudget {}/{} (disruptions allowed: {}, healthy {} of {} desired)",
+            task.namespace_, string_at(pdb, "/metadata/name"),
+            pdb.value("/status/disruptionsAllowed"_json_pointer, 0),
+            pdb.value("/status/currentHealthy"_json_pointer, 0),
+            pdb.value("/status/desiredHealthy"_json_pointer, 0)));
+      }
+      if (!names.empty()) return "blocked by " + join(names, names.size());
+    }
+    return "blocked by a PodDisruptionBudget: " + server_message;
+  }
+
+  void remove_pod(PodTask& task, const std::optional<std::string>& eviction_version) {
+    while (true) {
+      if (options_.cancel.cancelled()) {
+        set_failed(task, make_error(ErrorKind::Cancelled, "cancelled"));
+        return;
+      }
+      if (expired()) {
+        if (task.state != PodTask::State::Blocked) task.why = "not evicted before the timeout";
+        return;  // stays Pending/Blocked: reported as remaining
+      }
+      Result<nlohmann::json> sent;
+      const std::string path =
+          "/api/v1/namespaces/" + task.namespace_ + "/pods/" + task.name;
+      if (eviction_version) {
+        sent = send_json(client_, "POST", path + "/eviction",
+                         eviction_body(*eviction_version, task.pod, options_.grace_period_seconds),
+                         "application/json", options_.cancel,
+                         permission("create", "", "pods", task.namespace_, task.name, "eviction"));
+      } else {
+        nlohmann::json body = {{"apiVersion", "v1"},
+                               {"kind", "DeleteOptions"},
+                               {"preconditions", {{"uid", task.uid}}}};
+        if (options_.grace_period_seconds)
+          body["gracePeriodSeconds"] = *options_.grace_period_seconds;
+        sent = send_json(client_, "DELETE", path, body, "application/json", options_.cancel,
+                         permission("delete", "", "pods", task.namespace_, task.name));
+      }
+      if (sent) {
+        set_state(task, PodTask::State::Evicted, {});
+        report(eviction_version ? "evicted" : "deleted",
+               fmt::format("pod {} {} ({}/{})", task.key,
+                           eviction_version ? "evicted" : "deleted", count_done(), tasks_.size()),
+               {{"pod", task.key}, {"done", count_done()}, {"total", tasks_.size()}});
+        return;
+      }
+      const Error& error = sent.error();
+      // Already gone, or replaced by a new pod (the UID precondition failed): nothing to evict.
+      if (error.kind == ErrorKind::NotFound || error.http_status == 409) {
+        set_state(task, PodTask::State::Gone, {});
+        report("gone", fmt::format("pod {} is already gone ({}/{})", task.key, count_done(),
+                                   tasks_.size()),
+               {{"pod", task.key}, {"done", count_done()}, {"total", tasks_.size()}});
+        return;
+      }
+      if (error.http_status == 429 && eviction_version) {
+        std::string why = blocking_budget(task, *eviction_version, error.message);
+        set_state(task, PodTask::State::Blocked, why);
+        report("blocked",
+               fmt::format("pod {}: eviction {}; retrying every {}", task.key, why,
+                           format_duration(retry_interval_)),
+               {{"pod", task.key}, {"reason", why}});
+        options_.cancel.wait_for(std::min(retry_interval_, remaining()));
+        continue;
+      }
+      set_failed(task, error);
+      report("failed", fmt::format("pod {}: {}", task.key, error.message),
+             {{"pod", task.key}, {"error", error.message}});
+      return;
+    }
+  }
+
+  // One watch over the node's pods until every evicted UID is gone (or the deadline passes).
+  void wait_until_terminated() {
+    std::set<std::string> waiting_for;
+    for (const auto& task : tasks_)
+      if (task.state == PodTask::State::Evicted) waiting_for.insert(task.uid);
+    if (waiting_for.empty()) return;
+
+    auto mark_gone = [&](const std::string& uid) {
+      if (waiting_for.erase(uid) == 0) return;
+      for (auto& task : tasks_)
+        if (task.uid == uid) set_state(task, PodTask::State::Gone, {});
+    };
+    auto terminating_too_long = [&](const nlohmann::json& pod) {
+      if (!options_.skip_wait_for_delete_timeout_seconds ||
+          *options_.skip_wait_for_delete_timeout_seconds <= 0)
+        return false;
+      auto since = parse_rfc3339(string_at(pod, "/metadata/deletionTimestamp"));
+      return since && std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now() - *since)
+                              .count() > *options_.skip_wait_for_delete_timeout_seconds;
+    };
+    std::size_t last_reported = 0;
+    auto handler = [&](const WatchEvent& event) -> Result<WatchAction> {
+      if (event.type == WatchEvent::Type::Listed) {
+        std::set<std::string> present;
+        for (const auto& pod : event.object) {
+          const std::string uid = string_at(pod, "/metadata/uid");
+          if (waiting_for.count(uid) != 0 && !terminating_too_long(pod)) present.insert(uid);
+        }
+        for (const auto& uid : std::set<std::string>(waiting_for))
+          if (present.count(uid) == 0) mark_gone(uid);
+      } else if (event.type == WatchEvent::Type::Deleted || terminating_too_long(event.object)) {
+        mark_gone(string_at(event.object, "/metadata/uid"));
+      }
+      if (!waiting_for.empty() && waiting_for.size() != last_reported) {
+        last_reported = waiting_for.size();
+        std::vector<std::string> keys;
+        for (const auto& task : tasks_)
+          if (waiting_for.count(task.uid) != 0) keys.push_back(task.key);
+        report("waiting",
+               fmt::format("waiting for {} {} to terminate: {}", keys.size(),
+                           keys.size() == 1 ? "pod" : "pods", join(keys)),
+               {{"pods", keys}});
+      }
+      return waiting_for.empty() ? WatchAction::Stop : WatchAction::Continue;
+    };
+    WatchTarget target;
+    target.collection_path = "/api/v1/pods";
+    target.field_selector = "spec.nodeName=" + node_;
+    target.permission = permission("list", "", "pods");
+    WatchLimits limits;
+    limits.deadline = deadline_;
+    auto waited = list_and_watch(client_, target, handler, limits, options_.cancel);
+    if (!waited && waited.error().kind != ErrorKind::Timeout) wait_error_ = waited.error();
+    for (auto& task : tasks_)
+      if (task.state == PodTask::State::Evicted) task.why = "evicted, still terminating";
+  }
+
+  Error remaining_error() const {
+    std::optional<Error> base;
+    std::vector<std::string> lines;
+    for (const auto& task : tasks_) {
+      if (task.state == PodTask::State::Gone) continue;
+      if (task.error && !base) base = *task.error;
+      std::string why = task.why;
+      if (why.empty()) why = task.state == PodTask::State::Pending ? "not evicted" : "unknown";
+      lines.push_back("  " + task.key + ": " + why);
+    }
+    if (!base && wait_error_) base = *wait_error_;
+    const bool cancelled = options_.cancel.cancelled();
+    if (!base) {
+      base = make_error(cancelled ? ErrorKind::Cancelled : ErrorKind::Timeout, "");
+    }
+    Error error = *base;
+    std::string headline =
+        cancelled ? "drain of node \"" + node_ + "\" was cancelled"
+        : error.kind == ErrorKind::Timeout && !error.http_status
+            ? fmt::format("drain of node \"{}\" did not finish within {}", node_,
+                          format_duration(options_.timeout))
+            : fmt::format("drain of node \"{}\" failed", node_);
+    error.message = fmt::format("{}; node/{} stays cordoned. {} {} remain:\n{}", headline, node_,
+                                lines.size(), lines.size() == 1 ? "pod" : "pods",
+                                [&] {
+                                  std::string text;
+                                  for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
+                                  return text;
+                                }());
+    if (error.hint.empty())
+      error.hint = "run the drain again once the blocking condition is resolved, or "
+                   "`orka ops uncordon " + node_ + "` to give up";
+    return error;
+  }
+
+  void set_state(PodTask& task, PodTask::State state, std::string why) {
+    std::lock_guard lock(tasks_mutex_);
+    task.state = state;
+    task.why = std::move(why);
+  }
+
+  void set_failed(PodTask& task, Error error) {
+    std::lock_guard lock(tasks_mutex_);
+    task.state = PodTask::State::Failed;
+    task.why = error.message;
+    task.error = std::move(error);
+  }
+
+  std::size_t count_done() {
+    std::lock_guard lock(tasks_mutex_);
+    return static_cast<std::size_t>(std::count_if(tasks_.begin(), tasks_.end(), [](const PodTask& t) {
+      return t.state == PodTask::State::Evicted || t.state == PodTask::State::Gone;
+    }));
+  }
+
+  Services& services_;
+  Client& client_;
+  const std::string node_;
+  const DrainOptions& options_;
+  const std::chrono::milliseconds retry_interval_;
+  const Clock::time_point started_;
+  std::optional<Clock::time_point> deadline_;
+  std::map<std::string, bool> daemonsets_;
+  std::vector<PodTask> tasks_;
+  std::mutex tasks_mutex_;
+  std::mutex progress_mutex_;
+  std::optional<Error> wait_error_;
+};
+
+}  // namespace
+
+nlohmann::json eviction_body(const std::string& group_version, const nlohmann::json& pod,
+                             std::optional<std::int64_t> grace_period_seconds) {
+  nlohmann::json delete_options = {
+      {"preconditions", {{"uid", string_at(pod, "/metadata/uid")}}}};
+  if (grace_period_seconds) delete_options["gracePeriodSeconds"] = *grace_period_seconds;
+  return {{"apiVersion", group_version},
+          {"kind", "Eviction"},
+          {"metadata",
+           {{"name", string_at(pod, "/metadata/name")},
+            {"namespace", string_at(pod, "/metadata/namespace")}}},
+          {"deleteOptions", std::move(delete_options)}};
+}
+
+Result<DrainOutcome> DrainOps::drain(const std::string& node, const DrainOptions& options) {
+  if (node.empty()) return fail(ErrorKind::Usage, "a node name is required");
+  if (options.grace_period_seconds && *options.grace_period_seconds < 0)
+    return fail(ErrorKind::Usage, "--grace-period must be 0 or more seconds (or -1: the pod's own)");
+  auto client = services_.client();
+  if (!client) return fail(client.error());
+  Drainer drainer(services_, **client, node, options, pdb_retry_interval);
+  return drainer.run();
+}
+
+}  // namespace orka::drain

@@ -1,0 +1,186 @@
+// `orka ops scale TYPE/NAME --replicas N [--mode subresource|apply] [--current-replicas M]
+//  [--force-conflicts] [--wait] [--timeout D] [--json]`.
+#include <cxxopts.hpp>
+#include <fmt/format.h>
+
+#include <limits>
+#include <ostream>
+
+#include "orka/duration.hpp"
+#include "orka/output.hpp"
+#include "scale.hpp"
+
+namespace orka::scale {
+
+namespace {
+
+constexpr const char* kUsage =
+    "orka ops scale TYPE/NAME --replicas N [--mode subresource|apply] [--current-replicas M]\n"
+    "                [--force-conflicts] [--wait] [--timeout D] [--json]";
+constexpr const char* kSummary = "Set the replica count of a deployment, statefulset, ...";
+
+struct ScaleCommandOptions {
+  ObjectRef target;
+  std::int32_t replicas = 0;
+  ScaleMode mode = ScaleMode::Subresource;
+  ScaleOptions op;
+  bool json = false;
+  bool help = false;
+};
+
+cxxopts::Options make_parser() {
+  cxxopts::Options parser("orka ops scale", kSummary);
+  parser.custom_help("TYPE/NAME --replicas N [flags]");
+  parser.add_options()
+      ("replicas", "the new replica count", cxxopts::value<long long>())
+      ("mode", "subresource: PATCH the scale subresource (default); apply: server-side apply "
+               "of spec.replicas (field manager \"orka\")",
+       cxxopts::value<std::string>()->default_value("subresource"))
+      ("current-replicas", "only scale if the count is this now (checked atomically)",
+       cxxopts::value<long long>())
+      ("force-conflicts", "with --mode apply: take ownership of spec.replicas from another "
+                          "field manager")
+      ("wait", "return once the replicas exist (status.replicas == N, controller caught up)")
+      ("timeout", "give up waiting after this long (e.g. 90s, 5m); 0: no limit",
+       cxxopts::value<std::string>()->default_value("0"))
+      ("json", "print a JSON object (and JSON progress events with --wait)")
+      ("h,help", "show this help");
+  return parser;
+}
+
+Error usage(std::string message) {
+  return make_error(ErrorKind::Usage, std::move(message), std::string("usage: ") + kUsage);
+}
+
+Result<std::int32_t> replica_count(long long value, const char* flag) {
+  if (value < 0 || value > std::numeric_limits<std::int32_t>::max())
+    return fail(usage(fmt::format("{} must be between 0 and {}", flag,
+                                  std::numeric_limits<std::int32_t>::max())));
+  return static_cast<std::int32_t>(value);
+}
+
+Result<ObjectRef> parse_target(const std::vector<std::string>& positional) {
+  ObjectRef ref;
+  if (positional.size() == 1) {
+    const auto& text = positional.front();
+    auto slash = text.find('/');
+    if (slash == std::string::npos)
+      return fail(usage(fmt::format("\"{}\" names no type: write TYPE/NAME, e.g. deployment/{}",
+                                    text, text)));
+    ref.type = text.substr(0, slash);
+    ref.name = text.substr(slash + 1);
+  } else if (positional.size() == 2 && positional[0].find('/') == std::string::npos) {
+    ref.type = positional[0];  // kubectl's "TYPE NAME" form
+    ref.name = positional[1];
+  } else if (positional.empty()) {
+    return fail(usage("name what to scale as TYPE/NAME, e.g. deployment/web"));
+  } else {
+    return fail(usage("scale one object at a time (TYPE/NAME)"));
+  }
+  if (ref.type.empty() || ref.name.empty() || ref.name.find('/') != std::string::npos)
+    return fail(usage("name what to scale as TYPE/NAME, e.g. deployment/web"));
+  return ref;
+}
+
+Result<ScaleCommandOptions> parse(const CommandContext& ctx) {
+  std::vector<std::string> storage{ctx.invoked_as};
+  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
+  std::vector<char*> argv;
+  for (auto& arg : storage) argv.push_back(arg.data());
+  ScaleCommandOptions options;
+  try {
+    auto parser = make_parser();
+    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
+    options.help = parsed.count("help") > 0;
+    if (options.help) return options;
+    options.json = parsed.count("json") > 0;
+    if (parsed.count("replicas") == 0) return fail(usage("--replicas is required"));
+    auto replicas = replica_count(parsed["replicas"].as<long long>(), "--replicas");
+    if (!replicas) return fail(replicas.error());
+    options.replicas = *replicas;
+    if (parsed.count("current-replicas") > 0) {
+      auto current = replica_count(parsed["current-replicas"].as<long long>(), "--current-replicas");
+      if (!current) return fail(current.error());
+      options.op.current_replicas = *current;
+    }
+    const auto mode = parsed["mode"].as<std::string>();
+    if (mode == "subresource") {
+      options.mode = ScaleMode::Subresource;
+    } else if (mode == "apply") {
+      options.mode = ScaleMode::Apply;
+    } else {
+      return fail(usage(fmt::format("--mode must be subresource or apply, not \"{}\"", mode)));
+    }
+    options.op.force_conflicts = parsed.count("force-conflicts") > 0;
+    if (options.op.force_conflicts && options.mode != ScaleMode::Apply)
+      return fail(usage("--force-conflicts only applies with --mode apply"));
+    options.op.wait = parsed.count("wait") > 0;
+    auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+    if (!timeout) return fail(timeout.error());
+    options.op.timeout = *timeout;
+    if (parsed.count("timeout") > 0 && !options.op.wait)
+      return fail(usage("--timeout only applies with --wait"));
+    auto target = parse_target(parsed.unmatched());
+    if (!target) return fail(target.error());
+    options.target = *target;
+  } catch (const cxxopts::exceptions::exception& e) {
+    return fail(usage(e.what()));
+  }
+  return options;
+}
+
+}  // namespace
+
+CommandSpec scale_command() {
+  CommandSpec spec;
+  spec.name = "scale";
+  spec.summary = kSummary;
+  spec.usage = "orka ops scale TYPE/NAME --replicas N [--mode subresource|apply] [flags]";
+  spec.run = [](CommandContext& ctx) -> Result<int> {
+    auto options = parse(ctx);
+    if (!options) return fail(options.error());
+    if (options->help) {
+      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      return 0;
+    }
+    JsonLinesWriter json(ctx.out);
+    ProgressLine line(ctx.err, ctx.err_is_tty);
+    options->op.cancel = ctx.cancel;
+    options->op.progress = [&](const ProgressEvent& event) {
+      if (options->json) {
+        nlohmann::json object = {{"event", event.phase}, {"message", event.message}};
+        if (event.data.is_object()) object.update(event.data);
+        json.write(object);
+      } else if (event.phase != "done") {
+        line.update(event.message);
+      }
+    };
+    auto outcome = ctx.ops.scale(options->target, options->replicas, options->mode, options->op);
+    line.finish();
+    if (!outcome) return fail(outcome.error());
+    if (options->json) {
+      nlohmann::json object = {{"event", "result"},
+                               {"resource", outcome->resource},
+                               {"replicas", outcome->replicas},
+                               {"mode", options->mode == ScaleMode::Apply ? "apply" : "subresource"}};
+      object["previous_replicas"] = outcome->previous_replicas
+                                        ? nlohmann::json(*outcome->previous_replicas)
+                                        : nlohmann::json(nullptr);
+      json.write(object);
+      return 0;
+    }
+    std::string text = outcome->resource + " scaled";
+    if (outcome->previous_replicas && *outcome->previous_replicas == outcome->replicas)
+      text = fmt::format("{} already had {} replicas", outcome->resource, outcome->replicas);
+    else if (outcome->previous_replicas)
+      text += fmt::format(" from {} to {} replicas", *outcome->previous_replicas, outcome->replicas);
+    else
+      text += fmt::format(" to {} replicas", outcome->replicas);
+    if (options->op.wait) text += " (all present)";
+    ctx.out << text << '\n';
+    return 0;
+  };
+  return spec;
+}
+
+}  // namespace orka::scale

@@ -1,0 +1,59 @@
+// The scale op: set the replica count of anything discovery says is scalable.
+//   subresource mode: PATCH .../scale; with --current-replicas GET the scale, check it, PUT it
+//                     back with its resourceVersion, and retry on Conflict.
+//   apply mode:       server-side apply of spec.replicas only, field manager "orka".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "orka/command.hpp"
+#include "orka/discovery.hpp"
+#include "orka/ops.hpp"
+#include "orka/services.hpp"
+
+namespace orka::scale {
+
+inline constexpr const char* kFieldManager = "orka";
+
+// "deployments.apps/web", "statefulsets.apps/db", "foos.example.com/x", "replicationcontrollers/r".
+std::string display_name(const ApiResource& resource, const std::string& name);
+
+// The server-side apply body: apiVersion, kind, metadata.name (+namespace, + resourceVersion as
+// a precondition when given) and spec.replicas, nothing else.
+nlohmann::json apply_body(const ApiResource& resource, const std::string& namespace_,
+                          const std::string& name, std::int32_t replicas,
+                          const std::string& resource_version);
+
+// Where --wait stands for an object after scaling to `requested`.
+struct ScaleProgress {
+  enum class State { Waiting, Done, Failed };
+  State state = State::Waiting;
+  std::string message;
+};
+// Done once metadata.generation <= status.observedGeneration (when the object reports one),
+// spec.replicas == status.replicas == requested. Failed when spec.replicas no longer is the
+// requested count (another client or an autoscaler changed it).
+ScaleProgress scale_progress(const nlohmann::json& object, std::int32_t requested,
+                             const std::string& display);
+
+// The manager named in an apply conflict message ("conflict with \"helm\" using apps/v1: ..."),
+// empty when the message names none.
+std::string conflicting_manager(const std::string& message);
+
+class ScaleOps final : public OrkaOps {
+ public:
+  explicit ScaleOps(Services& services) : services_(services) {}
+  Result<ScaleOutcome> scale(const ObjectRef& target, std::int32_t replicas, ScaleMode mode,
+                             const ScaleOptions& options) override;
+
+ private:
+  Services& services_;
+};
+
+CommandSpec scale_command();
+
+}  // namespace orka::scale

@@ -1,0 +1,211 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+#include "drain.hpp"
+#include "fake_api.hpp"
+
+using namespace orka;
+using namespace orka::testing;
+using trompeloeil::_;
+
+namespace {
+
+const std::string kNodePath = "/api/v1/nodes/n1";
+const std::string kNodePods = "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1";
+
+nlohmann::json pod(const std::string& name, const std::string& owner_kind = "ReplicaSet") {
+  nlohmann::json p = {{"metadata", {{"name", name}, {"namespace", "web"}, {"uid", name + "-uid"},
+                                    {"labels", {{"app", name}}}}},
+                      {"spec", {{"nodeName", "n1"}}},
+                      {"status", {{"phase", "Running"}}}};
+  if (!owner_kind.empty())
+    p["metadata"]["ownerReferences"] = {{{"kind", owner_kind}, {"name", "owner"}, {"controller", true}}};
+  return p;
+}
+
+nlohmann::json list_of(std::vector<nlohmann::json> items) {
+  return {{"kind", "PodList"}, {"metadata", {{"resourceVersion", "100"}}}, {"items", items}};
+}
+
+nlohmann::json status(int code, const std::string& reason, const std::string& message) {
+  return {{"kind", "Status"}, {"code", code}, {"reason", reason}, {"message", message}};
+}
+
+// The node's pods: `pods` for the drain's own list, then `after` for the wait's lists.
+void cluster_with_pods(MockedCluster& cluster, std::vector<nlohmann::json> pods,
+                       std::vector<nlohmann::json> after = {}) {
+  cluster.api.on("GET", kNodePath, 200, {{"spec", nlohmann::json::object()}});
+  cluster.api.on("PATCH", kNodePath, 200, {{"spec", {{"unschedulable", true}}}});
+  cluster.api.on_sequence("GET", kNodePods,
+                          {Answer{200, list_of(pods).dump()}, Answer{200, list_of(after).dump()}});
+  cluster.api.on("GET", "/apis/apps/v1/namespaces/web/daemonsets/", 200, {{"kind", "DaemonSet"}});
+}
+
+}  // namespace
+
+TEST_CASE("eviction body: kind Eviction at the discovered version, UID precondition, grace") {
+  auto body = drain::eviction_body("policy/v1beta1", pod("a"), 30);
+  CHECK(body == nlohmann::json{{"apiVersion", "policy/v1beta1"},
+                               {"kind", "Eviction"},
+                               {"metadata", {{"name", "a"}, {"namespace", "web"}}},
+                               {"deleteOptions", {{"preconditions", {{"uid", "a-uid"}}},
+                                                  {"gracePeriodSeconds", 30}}}});
+  CHECK_FALSE(drain::eviction_body("policy/v1", pod("a"), std::nullopt)["deleteOptions"].contains("gracePeriodSeconds"));
+}
+
+TEST_CASE("drain refuses with every reason listed, after cordoning, and evicts nothing") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("agent-x", "DaemonSet"), pod("loner", "")});
+  drain::DrainOps ops(cluster.services);
+  auto outcome = ops.drain("n1", DrainOptions{});
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Refused);
+  const auto& message = outcome.error().message;
+  CHECK(message.find("2 pods need a flag") != std::string::npos);
+  CHECK(message.find("DaemonSet-managed Pods (use --ignore-daemonsets to ignore): web/agent-x") != std::string::npos);
+  CHECK(message.find("declare no controller (use --force to override): web/loner") != std::string::npos);
+  CHECK(outcome.error().hint.find("stays cordoned") != std::string::npos);
+  CHECK(cluster.api.find("PATCH", kNodePath).size() == 1);
+  CHECK(cluster.api.count("POST") == 0);
+  CHECK(cluster.api.count("DELETE") == 0);
+}
+
+TEST_CASE("drain --dry-run changes nothing and lists what would go") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("agent-x", "DaemonSet")});
+  DrainOptions options;
+  options.dry_run = true;
+  options.ignore_daemonsets = true;
+  drain::DrainOps ops(cluster.services);
+  auto outcome = ops.drain("n1", options);
+  REQUIRE(outcome);
+  CHECK(outcome->evicted == std::vector<std::string>{"web/a"});
+  CHECK(outcome->skipped == std::vector<std::string>{"web/agent-x: DaemonSet-managed"});
+  CHECK(cluster.api.count("PATCH") == 0);
+  CHECK(cluster.api.count("POST") == 0);
+}
+
+TEST_CASE("drain evicts in parallel, retries a PDB-blocked pod naming the budget, waits for UIDs") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("b"), pod("agent-x", "DaemonSet")},
+                    {pod("b"), pod("agent-x", "DaemonSet")});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 201, {{"kind", "Status"}});
+  cluster.api.on_sequence("POST", "/api/v1/namespaces/web/pods/b/eviction",
+                          {Answer{429, status(429, "TooManyRequests",
+                                              "Cannot evict pod as it would violate the pod's disruption budget.").dump()},
+                           Answer{201, "{}"}});
+  cluster.api.on("GET", "/apis/policy/v1/namespaces/web/poddisruptionbudgets", 200,
+                 {{"items",
+                   {{{"metadata", {{"name", "b-pdb"}}},
+                     {"spec", {{"selector", {{"matchLabels", {{"app", "b"}}}}}}},
+                     {"status", {{"disruptionsAllowed", 0}, {"currentHealthy", 1}, {"desiredHealthy", 1}}}},
+                    {{"metadata", {{"name", "other"}}},
+                     {"spec", {{"selector", {{"matchLabels", {{"app", "zzz"}}}}}}}}}}});
+  // The wait: the list shows b still terminating; then its DELETED event arrives.
+  cluster.api.add_stream({watch_line("DELETED", pod("b"))});
+
+  std::mutex mutex;
+  std::vector<ProgressEvent> events;
+  DrainOptions options;
+  options.ignore_daemonsets = true;
+  options.grace_period_seconds = 10;
+  options.timeout = std::chrono::seconds(10);
+  options.progress = [&](const ProgressEvent& e) {
+    std::lock_guard lock(mutex);
+    events.push_back(e);
+  };
+  drain::DrainOps ops(cluster.services);
+  ops.pdb_retry_interval = std::chrono::milliseconds(20);
+  auto outcome = ops.drain("n1", options);
+  REQUIRE(outcome);
+  auto evicted = outcome->evicted;
+  std::sort(evicted.begin(), evicted.end());
+  CHECK(evicted == std::vector<std::string>{"web/a", "web/b"});
+
+  auto evictions = cluster.api.find("POST", "/api/v1/namespaces/web/pods/");
+  CHECK(evictions.size() == 3);  // a once, b twice
+  for (const auto& request : evictions) {
+    auto body = nlohmann::json::parse(request.body);
+    CHECK(body["kind"] == "Eviction");
+    CHECK(body["apiVersion"] == "policy/v1");
+    CHECK(body["deleteOptions"]["gracePeriodSeconds"] == 10);
+    REQUIRE(request.permission);
+    CHECK(request.permission->describe().find("pods/eviction") != std::string::npos);
+  }
+  bool named_budget = false;
+  bool saw_cordon = false;
+  bool saw_waiting = false;
+  for (const auto& e : events) {
+    if (e.phase == "blocked" &&
+        e.message.find("PodDisruptionBudget web/b-pdb (disruptions allowed: 0") != std::string::npos)
+      named_budget = true;
+    if (e.phase == "cordoned") saw_cordon = true;
+    if (e.phase == "waiting" && e.message.find("web/b") != std::string::npos) saw_waiting = true;
+  }
+  CHECK(named_budget);
+  CHECK(saw_cordon);
+  CHECK(saw_waiting);
+  CHECK(events.front().phase == "cordoned");
+  CHECK(events.back().phase == "done");
+}
+
+TEST_CASE("drain deletes when eviction is disabled or missing; NotFound counts as done") {
+  for (bool disable : {true, false}) {
+    CAPTURE(disable);
+    MockedCluster cluster;
+    if (!disable) cluster.services.fake_discovery().eviction_group_version = std::nullopt;
+    cluster_with_pods(cluster, {pod("a"), pod("b")});
+    cluster.api.on("DELETE", "/api/v1/namespaces/web/pods/a", 200, {{"kind", "Pod"}});
+    cluster.api.on("DELETE", "/api/v1/namespaces/web/pods/b", 404, status(404, "NotFound", "gone"));
+    DrainOptions options;
+    options.disable_eviction = disable;
+    drain::DrainOps ops(cluster.services);
+    auto outcome = ops.drain("n1", options);
+    REQUIRE(outcome);
+    CHECK(outcome->evicted.size() == 2);
+    CHECK(cluster.api.count("POST") == 0);
+    auto deletes = cluster.api.find("DELETE", "/api/v1/namespaces/web/pods/a");
+    REQUIRE(deletes.size() == 1);
+    CHECK(nlohmann::json::parse(deletes[0].body)["preconditions"]["uid"] == "a-uid");
+  }
+}
+
+TEST_CASE("a drain that times out keeps the node cordoned and lists what remains") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("b")}, {pod("a")});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 201, {{"kind", "Status"}});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/b/eviction", 429,
+                 status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget."));
+  cluster.api.on("GET", "/apis/policy/v1/namespaces/web/poddisruptionbudgets", 403,
+                 status(403, "Forbidden", "forbidden"));
+  DrainOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  drain::DrainOps ops(cluster.services);
+  ops.pdb_retry_interval = std::chrono::milliseconds(50);
+  // a's wait: the node list keeps showing it; watches end empty until the deadline.
+  for (int i = 0; i < 2000; ++i) cluster.api.add_stream({});
+  auto outcome = ops.drain("n1", options);
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Timeout);
+  const auto& message = outcome.error().message;
+  CHECK(message.find("did not finish within") != std::string::npos);
+  CHECK(message.find("node/n1 stays cordoned") != std::string::npos);
+  CHECK(message.find("web/a: evicted, still terminating") != std::string::npos);
+  CHECK(message.find("web/b: blocked by a PodDisruptionBudget") != std::string::npos);
+  CHECK(cluster.api.count("DELETE") == 0);
+}
+
+TEST_CASE("a forbidden eviction fails the drain naming the permission") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a")});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 403, status(403, "Forbidden", "no"));
+  drain::DrainOps ops(cluster.services);
+  auto outcome = ops.drain("n1", DrainOptions{});
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Forbidden);
+  REQUIRE(outcome.error().permission);
+  CHECK(outcome.error().permission->verb == "create");
+  CHECK(outcome.error().permission->subresource == "eviction");
+  CHECK(outcome.error().message.find("web/a: no") != std::string::npos);
+}
