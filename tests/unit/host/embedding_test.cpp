@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "mock_client.hpp"
-#include "trompeloeil_result.hpp"
 #include "orka/host.hpp"
 #include "test_paths.hpp"
 
