@@ -20,22 +20,6 @@
 #include "orka/discovery.hpp"
 #include "orka/services.hpp"
 
-// trompeloeil asks whether a traced return value equals nullptr; std::expected's unconstrained
-// operator== (libstdc++ 12) claims it can, then fails to compile. Exact-match overloads answer
-// "not null" first.
-namespace orka {
-inline namespace v0 {
-inline bool operator==(const Result<Response>&, std::nullptr_t) { return false; }
-inline bool operator==(const Result<std::unique_ptr<ByteStream>>&, std::nullptr_t) { return false; }
-}  // namespace v0
-}  // namespace orka
-namespace trompeloeil {
-inline bool operator==(const orka::Result<orka::Response>&, const indirect_null&) { return false; }
-inline bool operator==(const orka::Result<std::unique_ptr<orka::ByteStream>>&, const indirect_null&) {
-  return false;
-}
-}  // namespace trompeloeil
-
 namespace orka::testing {
 
 class ScriptedStream final : public ByteStream {

@@ -16,11 +16,19 @@
 namespace orka {
 inline namespace v0 {
 inline bool operator==(const Result<Response>&, std::nullptr_t) { return false; }
+inline bool operator==(const Result<std::unique_ptr<ByteStream>>&, std::nullptr_t) { return false; }
+inline bool operator==(const Result<std::unique_ptr<WebSocket>>&, std::nullptr_t) { return false; }
 }  // namespace v0
 }  // namespace orka
 
 namespace trompeloeil {
 inline bool operator==(const orka::Result<orka::Response>&, const indirect_null&) { return false; }
+inline bool operator==(const orka::Result<std::unique_ptr<orka::ByteStream>>&, const indirect_null&) {
+  return false;
+}
+inline bool operator==(const orka::Result<std::unique_ptr<orka::WebSocket>>&, const indirect_null&) {
+  return false;
+}
 }  // namespace trompeloeil
 
 namespace orka::testing {
