@@ -1,21 +1,15 @@
-// The `logs` op plugin: registers `orka ops logs`. The op itself arrives with its own issue;
-// until then the command says so and exits 1.
+// The `logs` op plugin: provides OrkaOps::logs and registers `orka ops logs`.
+#include "logs.hpp"
+#include "logs_command.hpp"
 #include "orka/plugin.hpp"
 
 namespace {
 
 orka::Result<void> register_logs(orka::Registry& registry) {
-  orka::CommandSpec spec;
-  spec.name = "logs";
-  spec.aliases = {};
-  spec.summary = "Print and follow container logs (pods, workloads, selectors)";
-  spec.usage = "orka ops logs POD|TYPE/NAME|-l SELECTOR [-c CONTAINER] [-f] [flags]";
-  spec.run = [](orka::CommandContext& ctx) -> orka::Result<int> {
-    return orka::fail(orka::ErrorKind::Unsupported,
-                      "`orka ops " + ctx.invoked_as + "` is not implemented yet",
-                      "this build registers the command only; the op lands in a later release");
-  };
-  return registry.add_command(std::move(spec));
+  orka::Services& services = registry.services();
+  auto ops = std::make_shared<orka::streaming::LogsOps>([&services] { return services.client(); });
+  if (auto provided = registry.provide(orka::OpKind::Logs, std::move(ops)); !provided) return provided;
+  return registry.add_command(orka::streaming::logs_command());
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// The per-stream hot path of logs: bytes → whole lines → (timestamp, text), and the resume
+// bookkeeping that makes a reconnected stream continue exactly after the last line seen.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace orka::streaming {
+
+// Cuts a byte stream into lines. A line split across reads is carried over (one copy, only for
+// that partial line); whole lines inside a read are handed out as views into the read buffer.
+class LineSplitter {
+ public:
+  // Calls `on_line(std::string_view)` for each complete line in `bytes` (without '\n').
+  template <class OnLine>
+  void feed(std::string_view bytes, OnLine&& on_line) {
+    const char* data = bytes.data();
+    const char* end = data + bytes.size();
+    if (!carry_.empty()) {
+      const char* newline = static_cast<const char*>(std::memchr(data, '\n', end - data));
+      if (newline == nullptr) {
+        carry_.append(data, end);
+        return;
+      }
+      carry_.append(data, newline);
+      on_line(std::string_view(carry_));
+      carry_.clear();
+      data = newline + 1;
+    }
+    while (data < end) {
+      const char* newline = static_cast<const char*>(std::memchr(data, '\n', end - data));
+      if (newline == nullptr) {
+        carry_.assign(data, end);
+        return;
+      }
+      on_line(std::string_view(data, newline - data));
+      data = newline + 1;
+    }
+  }
+
+  // The unterminated last line, if any (the stream ended without a final newline).
+  std::optional<std::string> take_partial() {
+    if (carry_.empty()) return std::nullopt;
+    std::string out = std::move(carry_);
+    carry_.clear();
+    return out;
+  }
+
+  // Forgets a partial line (the connection broke; the resumed stream sends it again).
+  void discard_partial() { carry_.clear(); }
+  bool has_partial() const { return !carry_.empty(); }
+
+ private:
+  std::string carry_;
+};
+
+// A point in time as the kubelet writes it (RFC 3339 with up to 9 fractional digits).
+// Ordered; comparing the strings would be wrong ("…05Z" vs "…05.1Z").
+struct LogTime {
+  std::int64_t seconds = 0;  // since the Unix epoch
+  std::int32_t nanos = 0;
+  auto operator<=>(const LogTime&) const = default;
+};
+
+std::optional<LogTime> parse_log_time(std::string_view text);
+
+// "YYYY-MM-DDTHH:MM:SSZ": the second a resumed request asks for (the server's sinceTime has
+// second precision, so the resumed stream repeats the lines of that second; see ResumeState).
+std::string format_since_time(LogTime time);
+
+struct TimestampedLine {
+  std::string_view timestamp;  // empty when the line carried none
+  std::optional<LogTime> time;
+  std::string_view text;
+};
+
+// Splits "2024-05-01T10:00:00.123456789Z text" into its timestamp and text.
+TimestampedLine split_timestamp(std::string_view line);
+
+// What a stream has seen, so a reconnect can skip what was already delivered: the newest
+// timestamp and how many lines carried exactly it.
+class ResumeState {
+ public:
+  // Call for every line received (delivered or filtered). Returns false when the line is a
+  // repeat sent by a resumed request and must be skipped.
+  bool accept(const std::optional<LogTime>& time);
+
+  // Call when reconnecting: lines at or before the last time are repeats until proven new.
+  void begin_resume();
+
+  const std::optional<LogTime>& last() const { return last_; }
+  std::uint64_t lines_at_last() const { return lines_at_last_; }
+
+ private:
+  std::optional<LogTime> last_;
+  std::uint64_t lines_at_last_ = 0;
+  bool resuming_ = false;
+  std::uint64_t repeats_to_skip_ = 0;  // lines at `last_` the resumed stream still owes us
+};
+
+}  // namespace orka::streaming

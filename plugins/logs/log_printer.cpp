@@ -1,0 +1,94 @@
+#include "log_printer.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "orka/output.hpp"
+
+namespace orka::streaming {
+namespace {
+
+constexpr std::size_t kWriteThreshold = 64 * 1024;
+// Bold red; the end sequence resets every attribute.
+constexpr std::string_view kHighlightBegin = "\x1b[1;31m";
+constexpr std::string_view kHighlightEnd = "\x1b[0m";
+
+}  // namespace
+
+std::string dropped_marker(std::uint64_t count) {
+  return fmt::format("... {} {} dropped ...", count, count == 1 ? "line" : "lines");
+}
+
+LogPrinter::LogPrinter(std::ostream& out, PrintOptions options)
+    : out_(out), options_(std::move(options)) {
+  buffer_.reserve(kWriteThreshold * 2);
+}
+
+LogPrinter::~LogPrinter() { flush(); }
+
+void LogPrinter::append_prefix(std::string_view pod, std::string_view container) {
+  if (pod != last_pod_ || container != last_container_ || last_prefix_.empty()) {
+    last_pod_.assign(pod);
+    last_container_.assign(container);
+    const std::string name = container.empty() ? std::string(pod) : fmt::format("{}/{}", pod, container);
+    last_prefix_ = colourize("[" + name + "]", colour_for(name), options_.colour) + " ";
+  }
+  buffer_.append(last_prefix_);
+}
+
+void LogPrinter::line(const LogChunk& chunk) {
+  if (options_.json) {
+    nlohmann::json object{{"pod", chunk.pod}, {"container", chunk.container}};
+    if (!chunk.timestamp.empty()) object["timestamp"] = chunk.timestamp;
+    object["line"] = chunk.line;
+    buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    buffer_.push_back('\n');
+    write_if_full();
+    return;
+  }
+  if (options_.prefix) append_prefix(chunk.pod, chunk.container);
+  if (options_.timestamps && !chunk.timestamp.empty()) {
+    buffer_.append(chunk.timestamp);
+    buffer_.push_back(' ');
+  }
+  if (options_.colour && !options_.highlight.empty())
+    options_.highlight.append(buffer_, chunk.line, kHighlightBegin, kHighlightEnd);
+  else
+    buffer_.append(chunk.line);
+  buffer_.push_back('\n');
+  write_if_full();
+}
+
+void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_view container) {
+  if (count == 0) return;
+  if (options_.json) {
+    nlohmann::json object{{"dropped", count}, {"marker", dropped_marker(count)}};
+    if (!pod.empty()) object["pod"] = pod;
+    if (!container.empty()) object["container"] = container;
+    buffer_.append(object.dump());
+    buffer_.push_back('\n');
+  } else {
+    if (options_.prefix && !pod.empty()) append_prefix(pod, container);
+    buffer_.append(colourize(dropped_marker(count), Colour::Yellow, options_.colour));
+    buffer_.push_back('\n');
+  }
+  write_if_full();
+}
+
+void LogPrinter::write_if_full() {
+  if (buffer_.size() >= kWriteThreshold) {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+}
+
+void LogPrinter::flush() {
+  if (!buffer_.empty()) {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+  out_.flush();
+}
+
+}  // namespace orka::streaming

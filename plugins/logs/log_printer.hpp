@@ -1,0 +1,52 @@
+// Turns LogChunks into output: `[pod/container] ` prefixes, timestamps, highlights, JSON Lines,
+// and the marker that says how many lines a lagging consumer lost. The only writer to stdout;
+// output is collected in one buffer and written in large blocks.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "line_filter.hpp"
+#include "orka/ops.hpp"
+
+namespace orka::streaming {
+
+struct PrintOptions {
+  bool prefix = false;
+  bool timestamps = false;
+  bool json = false;
+  bool colour = false;
+  Highlighter highlight;
+};
+
+// "... 1 line dropped ..." / "... 12 lines dropped ..."
+std::string dropped_marker(std::uint64_t count);
+
+class LogPrinter {
+ public:
+  LogPrinter(std::ostream& out, PrintOptions options);
+  ~LogPrinter();
+
+  void line(const LogChunk& chunk);
+  // `pod`/`container` are empty when the loss happened where streams merge.
+  void dropped(std::uint64_t count, std::string_view pod, std::string_view container);
+
+  // Writes what is buffered; called when the input runs dry, so a follower sees lines at once.
+  void flush();
+
+ private:
+  void append_prefix(std::string_view pod, std::string_view container);
+  void write_if_full();
+
+  std::ostream& out_;
+  PrintOptions options_;
+  std::string buffer_;
+  // The last prefix built, reused while lines keep coming from the same stream.
+  std::string last_pod_;
+  std::string last_container_;
+  std::string last_prefix_;
+};
+
+}  // namespace orka::streaming

@@ -1,0 +1,218 @@
+#include "logs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "line_filter.hpp"
+#include "log_lines.hpp"
+#include "pod_targets.hpp"
+
+namespace orka::streaming {
+namespace {
+
+constexpr std::size_t kReadSize = 256 * 1024;
+constexpr std::chrono::milliseconds kFirstBackoff{250};
+constexpr std::chrono::milliseconds kMaxBackoff{5000};
+
+enum class ContainerState { Running, Stopped, PodGone, Unknown };
+
+// Where the container is now, to tell a cut connection (resume) from a finished log (stop).
+ContainerState container_state(Client& client, const std::string& namespace_,
+                               const std::string& pod, const std::string& container,
+                               const CancelToken& cancel) {
+  auto object = get_pod(client, namespace_, pod, cancel);
+  if (!object) return object.error().kind == ErrorKind::NotFound ? ContainerState::PodGone
+                                                                 : ContainerState::Unknown;
+  if (pod_deleting(*object) && !pod_running(*object)) return ContainerState::PodGone;
+  const std::string name = container.empty() ? default_container(*object) : container;
+  for (const char* field : {"containerStatuses", "initContainerStatuses"}) {
+    auto pointer = nlohmann::json::json_pointer(std::string("/status/") + field);
+    if (!object->contains(pointer) || !object->at(pointer).is_array()) continue;
+    for (const auto& status : object->at(pointer)) {
+      if (status.value("name", "") != name) continue;
+      auto state = status.find("state");
+      if (state != status.end() && state->contains("running")) return ContainerState::Running;
+      return ContainerState::Stopped;
+    }
+  }
+  return ContainerState::Unknown;
+}
+
+class LogStreamer {
+ public:
+  LogStreamer(std::shared_ptr<Client> client, std::string namespace_, PodRef pod,
+              std::string container, LogOptions options, LineFilter filter)
+      : client_(std::move(client)),
+        namespace_(std::move(namespace_)),
+        pod_(std::move(pod)),
+        container_(std::move(container)),
+        options_(std::move(options)),
+        filter_(std::move(filter)) {
+    if (options_.limit_bytes) bytes_left_ = static_cast<std::uint64_t>(std::max<std::int64_t>(*options_.limit_bytes, 0));
+  }
+
+  Result<void> run(StreamWriter<LogChunk>& out) {
+    const CancelToken& cancel = out.cancel();
+    std::vector<char> buffer(kReadSize);
+    bool first = true;
+    auto backoff = kFirstBackoff;
+    while (!cancel.cancelled() && !stopped_) {
+      std::string since;
+      if (!first && resume_.last()) since = format_since_time(*resume_.last());
+      Request request;
+      request.path = log_path(namespace_, pod_.name, container_, options_, since);
+      request.accept = "text/plain, */*";
+      request.timeout = options_.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60000);
+      request.permission = Permission{"get", "", "pods", "log", namespace_, pod_.name};
+      auto opened = client_->open_stream(request, cancel);
+      if (!opened) {
+        if (cancel.cancelled()) return {};
+        const auto kind = opened.error().kind;
+        if (first || kind == ErrorKind::Forbidden || kind == ErrorKind::Unauthorized)
+          return fail(opened.error());
+        if (!should_retry(cancel)) return {};
+        if (cancel.wait_for(backoff)) return {};
+        backoff = std::min(backoff * 2, kMaxBackoff);
+        continue;
+      }
+      first = false;
+      ByteStream& body = **opened;
+      auto closer = cancel.on_cancel([&body] { body.close(); });
+      bool delivered = false;
+      bool broken = false;
+      while (!stopped_) {
+        auto n = body.read(buffer.data(), buffer.size());
+        if (!n) {
+          broken = true;
+          break;
+        }
+        if (*n == 0) break;
+        delivered = true;
+        splitter_.feed(std::string_view(buffer.data(), *n),
+                       [&](std::string_view line) { handle_line(line, out); });
+      }
+      closer.reset();
+      if (stopped_ || cancel.cancelled()) return {};
+      if (delivered) backoff = kFirstBackoff;
+      if (!broken && !options_.follow) {
+        flush_partial(out);
+        return {};
+      }
+      // A followed log that ended cleanly, or any cut connection: find out which.
+      if (!should_retry(cancel)) {
+        flush_partial(out);
+        return {};
+      }
+      splitter_.discard_partial();
+      resume_.begin_resume();
+      if (!delivered || broken) {
+        if (cancel.wait_for(backoff)) return {};
+        backoff = std::min(backoff * 2, kMaxBackoff);
+      }
+    }
+    return {};
+  }
+
+ private:
+  // True when the log may still grow: the container runs (or its state is unknown).
+  bool should_retry(const CancelToken& cancel) {
+    if (options_.previous) return false;  // a terminated container's log does not change
+    switch (container_state(*client_, namespace_, pod_.name, container_, cancel)) {
+      case ContainerState::PodGone: return false;
+      case ContainerState::Stopped: return false;
+      case ContainerState::Running:
+      case ContainerState::Unknown: return true;
+    }
+    return true;
+  }
+
+  void handle_line(std::string_view raw, StreamWriter<LogChunk>& out) {
+    if (stopped_) return;
+    const TimestampedLine parsed = split_timestamp(raw);
+    if (!resume_.accept(parsed.time)) return;
+    std::string_view text = parsed.text;
+    bool last = false;
+    if (options_.limit_bytes) {
+      // kubectl's --limit-bytes counts what it prints; the timestamps orka asks for only to
+      // resume are not printed, so they do not count.
+      const std::uint64_t prefix =
+          options_.timestamps && !parsed.timestamp.empty() ? parsed.timestamp.size() + 1 : 0;
+      const std::uint64_t cost = prefix + text.size() + 1;
+      if (cost < bytes_left_) {
+        bytes_left_ -= cost;
+      } else {
+        if (bytes_left_ <= prefix) {
+          stopped_ = true;
+          return;
+        }
+        if (cost > bytes_left_) text = text.substr(0, bytes_left_ - prefix);
+        bytes_left_ = 0;
+        last = true;
+      }
+    }
+    if (!filter_.empty() && !filter_.passes(text)) {
+      stopped_ = stopped_ || last;
+      return;
+    }
+    LogChunk chunk;
+    chunk.pod = pod_.name;
+    chunk.container = container_;
+    if (options_.timestamps) chunk.timestamp.assign(parsed.timestamp);
+    chunk.line.assign(text);
+    if (!out.push(std::move(chunk)) || last) stopped_ = true;
+  }
+
+  void flush_partial(StreamWriter<LogChunk>& out) {
+    if (auto rest = splitter_.take_partial()) handle_line(*rest, out);
+  }
+
+  std::shared_ptr<Client> client_;
+  std::string namespace_;
+  PodRef pod_;
+  std::string container_;
+  LogOptions options_;
+  LineFilter filter_;
+  LineSplitter splitter_;
+  ResumeState resume_;
+  std::uint64_t bytes_left_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::string log_path(const std::string& namespace_, const std::string& pod,
+                     const std::string& container, const LogOptions& options,
+                     const std::string& resume_since_time) {
+  std::string path = fmt::format("/api/v1/namespaces/{}/pods/{}/log?timestamps=true",
+                                 url_encode(namespace_), url_encode(pod));
+  if (!container.empty()) path += "&container=" + url_encode(container);
+  if (options.follow) path += "&follow=true";
+  if (options.previous) path += "&previous=true";
+  if (!resume_since_time.empty()) {
+    path += "&sinceTime=" + url_encode(resume_since_time);
+    return path;
+  }
+  if (options.tail_lines) path += fmt::format("&tailLines={}", *options.tail_lines);
+  if (options.since_seconds) path += fmt::format("&sinceSeconds={}", *options.since_seconds);
+  if (options.since_time) path += "&sinceTime=" + url_encode(*options.since_time);
+  return path;
+}
+
+Stream<LogChunk> LogsOps::logs(const PodRef& pod, const std::string& container,
+                               const LogOptions& options) {
+  if (pod.name.empty()) return Stream<LogChunk>::failed(make_error(ErrorKind::Usage, "no pod named"));
+  auto client = client_source_();
+  if (!client) return Stream<LogChunk>::failed(client.error());
+  auto filter = LineFilter::compile(options.include, options.exclude);
+  if (!filter) return Stream<LogChunk>::failed(filter.error());
+  std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
+  auto streamer = std::make_shared<LogStreamer>(*client, namespace_, PodRef{namespace_, pod.name},
+                                                container, options, std::move(*filter));
+  return Stream<LogChunk>::spawn(options.buffer_lines, Overflow::DropOldest, CancelToken(),
+                                 [streamer](StreamWriter<LogChunk>& out) { return streamer->run(out); });
+}
+
+}  // namespace orka::streaming

@@ -1,0 +1,46 @@
+// The port-forward op: local listeners, one WebSocket to pods/portforward per accepted TCP
+// connection, lifecycle events on a Stream<ForwardEvent>. A connection's failure is an event;
+// the forward ends only on cancel, or when a bare pod goes away (workloads and services are
+// re-resolved to a new ready pod).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "orka/client.hpp"
+#include "orka/ops.hpp"
+#include "pod_targets.hpp"
+
+namespace orka::streaming {
+
+using ClientSource = std::function<Result<std::shared_ptr<Client>>()>;
+
+class ForwardOps final : public OrkaOps {
+ public:
+  explicit ForwardOps(ClientSource client_source) : client_source_(std::move(client_source)) {}
+
+  Stream<ForwardEvent> port_forward(const ObjectRef& target, const std::vector<PortMapping>& ports,
+                                    const ForwardOptions& options) override;
+
+ private:
+  ClientSource client_source_;
+};
+
+// Where connections go right now: a pod and, per mapping, the container port.
+struct ForwardDestination {
+  std::string pod;
+  std::string uid;
+  std::vector<std::uint16_t> remote_ports;
+};
+
+Result<ForwardDestination> resolve_destination(Client& client, const std::string& namespace_,
+                                               const Target& target,
+                                               const std::vector<PortMapping>& ports,
+                                               const CancelToken& cancel);
+
+// ObjectRef{type, name} → Target (services allowed).
+Result<Target> forward_target(const ObjectRef& ref);
+
+}  // namespace orka::streaming

@@ -1,0 +1,90 @@
+#include "port_mapping.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace orka::streaming {
+namespace {
+
+std::optional<std::uint16_t> parse_port_number(std::string_view text) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+bool valid_port_name(std::string_view name) {
+  if (name.empty() || name.size() > 15) return false;
+  bool letter = false;
+  for (char c : name) {
+    if (c >= 'a' && c <= 'z') letter = true;
+    else if (!(c >= '0' && c <= '9') && c != '-') return false;
+  }
+  return letter;
+}
+
+}  // namespace
+
+Result<PortMapping> parse_port_spec(std::string_view spec) {
+  auto bad = [&](std::string_view why) {
+    return fail(ErrorKind::Usage, fmt::format("invalid port \"{}\": {}", spec, why),
+                "use [LOCAL:]REMOTE, e.g. 8080, 8080:80, :80 or 5000:http");
+  };
+  PortMapping mapping;
+  std::string_view local, remote = spec;
+  if (auto colon = spec.find(':'); colon != std::string_view::npos) {
+    local = spec.substr(0, colon);
+    remote = spec.substr(colon + 1);
+    if (!local.empty()) {
+      auto port = parse_port_number(local);
+      if (!port || *port == 0) return bad("the local port is not a number from 1 to 65535");
+      mapping.local_port = *port;
+    }
+  }
+  if (remote.empty()) return bad("the remote port is missing");
+  if (auto port = parse_port_number(remote)) {
+    if (*port == 0) return bad("the remote port must be from 1 to 65535");
+    if (spec.find(':') == std::string_view::npos) mapping.local_port = *port;
+  } else if (!valid_port_name(remote)) {
+    return bad("the remote port is neither a number nor a port name");
+  } else if (spec.find(':') == std::string_view::npos) {
+    return bad("a named remote port needs a local port (LOCAL:NAME, or :NAME for any free one)");
+  }
+  mapping.remote = std::string(remote);
+  return mapping;
+}
+
+Result<std::uint16_t> container_port(const nlohmann::json& pod, const std::string& remote) {
+  if (auto number = parse_port_number(remote)) return *number;
+  auto containers = pod.find("spec") != pod.end() ? pod["spec"].value("containers", nlohmann::json::array())
+                                                   : nlohmann::json::array();
+  for (const auto& c : containers)
+    for (const auto& p : c.value("ports", nlohmann::json::array()))
+      if (p.value("name", "") == remote && p.contains("containerPort") && p["containerPort"].is_number_integer())
+        return static_cast<std::uint16_t>(p["containerPort"].get<int>());
+  std::string name = pod.contains("metadata") ? pod["metadata"].value("name", "") : "";
+  return fail(ErrorKind::NotFound, fmt::format("pod \"{}\" has no container port named \"{}\"", name, remote),
+              "list its ports with `kubectl get pod " + name + " -o jsonpath='{.spec.containers[*].ports}'`");
+}
+
+Result<std::string> service_target_port(const nlohmann::json& service, const std::string& remote) {
+  const auto number = parse_port_number(remote);
+  std::string name = service.contains("metadata") ? service["metadata"].value("name", "") : "";
+  auto ports = service.contains("spec") ? service["spec"].value("ports", nlohmann::json::array())
+                                        : nlohmann::json::array();
+  for (const auto& p : ports) {
+    const bool by_number = number && p.value("port", -1) == *number;
+    const bool by_name = !number && p.value("name", "") == remote;
+    if (!by_number && !by_name) continue;
+    auto target = p.find("targetPort");
+    if (target == p.end()) return std::to_string(p.value("port", 0));  // defaults to port
+    if (target->is_number_integer()) return std::to_string(target->get<int>());
+    if (target->is_string()) return target->get<std::string>();
+    return std::to_string(p.value("port", 0));
+  }
+  return fail(ErrorKind::NotFound, fmt::format("service \"{}\" has no port {}", name, remote),
+              "list its ports with `kubectl get svc " + name + " -o jsonpath='{.spec.ports}'`");
+}
+
+}  // namespace orka::streaming

@@ -1,0 +1,153 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "exec.hpp"
+#include "exec_command.hpp"
+#include "fakes.hpp"
+#include "orka/channels.hpp"
+
+using namespace orka;
+using namespace orka::streaming;
+using orka::testing::FakeClient;
+using orka::testing::ScriptedWebSocket;
+
+namespace {
+
+std::string channel(std::uint8_t c, std::string data) { return std::string(1, static_cast<char>(c)) + data; }
+
+constexpr const char* kExit42 = R"({"metadata":{},"status":"Failure","message":"command terminated with non-zero exit code: error executing command [sh -c exit 42], exit code 42","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"42"}]}})";
+
+struct Session {
+  std::shared_ptr<FakeClient> client = std::make_shared<FakeClient>();
+  ScriptedWebSocket* socket = nullptr;
+  ExecOps ops{[c = client] { return Result<std::shared_ptr<Client>>(c); }};
+
+  explicit Session(std::string protocol) {
+    auto ws = std::make_unique<ScriptedWebSocket>(std::move(protocol));
+    socket = ws.get();
+    client->websockets.push_back(std::move(ws));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("exec path: command args repeated, stderr only without a TTY") {
+  ExecOptions plain;
+  plain.stdin = true;
+  CHECK(exec_path("ns", "web-1", "app", {"sh", "-c", "echo a b"}, plain) ==
+        "/api/v1/namespaces/ns/pods/web-1/exec?container=app&command=sh&command=-c&command=echo%20a%20b"
+        "&stdin=true&stdout=true&stderr=true");
+  ExecOptions tty;
+  tty.tty = true;
+  CHECK(exec_path("ns", "web-1", "", {"top"}, tty) ==
+        "/api/v1/namespaces/ns/pods/web-1/exec?command=top&stdout=true&tty=true");
+}
+
+TEST_CASE("output chunks by channel and the remote exit code") {
+  Session s("v4.channel.k8s.io");
+  s.socket->script(WsOpcode::Binary, channel(1, "out"));
+  s.socket->script(WsOpcode::Binary, channel(2, "err"));
+  s.socket->script(WsOpcode::Binary, channel(3, kExit42));
+  s.socket->script(WsOpcode::Close, std::string("\x03\xe8", 2));
+  auto session = s.ops.exec(PodRef{"ns", "web-1"}, "app", {"sh", "-c", "exit 42"}, ExecOptions{});
+  std::string out, err;
+  while (auto chunk = session.next())
+    (chunk.value->channel == ExecChannel::Stdout ? out : err) += chunk.value->data;
+  auto status = session.finish();
+  REQUIRE(status);
+  CHECK(status->exit_code == 42);
+  CHECK(out == "out");
+  CHECK(err == "err");
+  CHECK(s.client->offered_protocols == std::vector<std::string>{"v5.channel.k8s.io", "v4.channel.k8s.io"});
+  REQUIRE(s.client->websocket_paths.size() == 1);
+  CHECK(s.client->websocket_paths[0].find("/pods/web-1/exec?container=app") != std::string::npos);
+}
+
+TEST_CASE("success status is exit code 0") {
+  Session s("v4.channel.k8s.io");
+  s.socket->script(WsOpcode::Binary, channel(3, R"({"metadata":{},"status":"Success"})"));
+  s.socket->script(WsOpcode::Close, "");
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"true"}, ExecOptions{});
+  while (session.next()) {
+  }
+  auto status = session.finish();
+  REQUIRE(status);
+  CHECK(status->exit_code == 0);
+}
+
+TEST_CASE("a command that cannot start is an error with the server's message") {
+  Session s("v4.channel.k8s.io");
+  s.socket->script(WsOpcode::Binary,
+                   channel(3, R"({"metadata":{},"status":"Failure","message":"OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH: unknown","reason":"InternalError"})"));
+  s.socket->script(WsOpcode::Close, "");
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"nope"}, ExecOptions{});
+  while (session.next()) {
+  }
+  auto status = session.finish();
+  REQUIRE_FALSE(status);
+  CHECK(status.error().message.find("executable file not found") != std::string::npos);
+}
+
+TEST_CASE("a failed handshake is the stream's error at once") {
+  auto client = std::make_shared<FakeClient>();  // no websocket scripted
+  ExecOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto session = ops.exec(PodRef{"ns", "p"}, "", {"ls"}, ExecOptions{});
+  CHECK_FALSE(session.next());
+  CHECK_FALSE(session.finish());
+}
+
+TEST_CASE("stdin, resize and close on v5; initial size before anything else") {
+  Session s("v5.channel.k8s.io");
+  ExecOptions options;
+  options.stdin = true;
+  options.tty = true;
+  options.initial_size = TerminalSize{120, 40};
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, options);
+  REQUIRE(session.write(std::string("a\0b", 3)));
+  REQUIRE(session.resize(100, 30));
+  REQUIRE(session.close_write());
+  s.socket->end_when([](const std::vector<std::string>& sent) { return sent.size() >= 4; });
+  while (session.next()) {
+  }
+  CHECK(session.finish());
+  auto sent = s.socket->sent_copy();
+  REQUIRE(sent.size() == 4);
+  CHECK(sent[0] == encode_resize_message(TerminalSize{120, 40}));
+  CHECK(sent[1] == std::string("\0a\0b", 4));
+  CHECK(sent[2] == std::string("\x04{\"Width\":100,\"Height\":30}"));
+  CHECK(sent[3] == std::string("\xff\x00", 2));
+}
+
+TEST_CASE("closing stdin on v4 says the remote cannot see EOF") {
+  Session s("v4.channel.k8s.io");
+  ExecOptions options;
+  options.stdin = true;
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"cat"}, options);
+  auto closed = session.close_write();
+  REQUIRE_FALSE(closed);
+  CHECK(closed.error().kind == ErrorKind::Unsupported);
+  CHECK(closed.error().message.find("v4.channel.k8s.io") != std::string::npos);
+  session.cancel();
+  while (session.next()) {
+  }
+  auto outcome = session.finish();
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Cancelled);
+}
+
+TEST_CASE("exec flags") {
+  auto o = parse_exec_args({"deploy/web", "-c", "app", "-i", "-t", "--", "sh", "-c", "echo --"});
+  REQUIRE(o);
+  CHECK(o->target == "deploy/web");
+  CHECK(o->container == "app");
+  CHECK(o->stdin);
+  CHECK(o->tty);
+  CHECK(o->command == std::vector<std::string>{"sh", "-c", "echo --"});
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"web-1"}, {"web-1", "--"}, {"--", "ls"}, {"web-1", "ls", "--", "ls"}, {"web-1", "--bogus", "--", "ls"}}) {
+    auto r = parse_exec_args(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::Usage);
+  }
+}

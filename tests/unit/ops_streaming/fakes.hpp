@@ -1,0 +1,157 @@
+// Hand-written fakes for the streaming ops' tests: scripted response bodies, a scripted
+// WebSocket and a Client that serves them in order.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "orka/client.hpp"
+
+namespace orka::testing {
+
+// A body delivered in the given pieces, then ending cleanly or with a transport error.
+class ScriptedByteStream final : public ByteStream {
+ public:
+  ScriptedByteStream(std::vector<std::string> pieces, bool ends_with_error)
+      : pieces_(pieces.begin(), pieces.end()), error_(ends_with_error) {}
+  Result<std::size_t> read(char* buffer, std::size_t size) override {
+    if (pieces_.empty()) {
+      if (error_) return fail(ErrorKind::Transport, "connection reset by peer");
+      return 0;
+    }
+    std::string& front = pieces_.front();
+    std::size_t n = std::min(size, front.size());
+    std::copy_n(front.data(), n, buffer);
+    front.erase(0, n);
+    if (front.empty()) pieces_.pop_front();
+    return n;
+  }
+  void close() noexcept override {}
+
+ private:
+  std::deque<std::string> pieces_;
+  bool error_;
+};
+
+// A WebSocket whose received messages are scripted; what the client sends is recorded.
+class ScriptedWebSocket final : public WebSocket {
+ public:
+  explicit ScriptedWebSocket(std::string protocol) : protocol_(std::move(protocol)) {}
+  const std::string& protocol() const override { return protocol_; }
+  Result<void> send(WsOpcode, std::string_view payload) override {
+    std::lock_guard lock(mutex_);
+    if (closed_) return fail(ErrorKind::Transport, "closed");
+    sent.emplace_back(payload);
+    if (sent_log) sent_log->emplace_back(payload);
+    changed_.notify_all();
+    return {};
+  }
+  Result<WsMessage> receive() override {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !incoming_.empty() || closed_ || (hold_until_ && hold_until_(sent)); });
+    if (!incoming_.empty()) {
+      WsMessage m = std::move(incoming_.front());
+      incoming_.pop_front();
+      return m;
+    }
+    if (closed_) return fail(ErrorKind::Transport, "closed");
+    return WsMessage{WsOpcode::Close, std::string("\x03\xe8", 2)};
+  }
+  void close(std::uint16_t, std::string_view) noexcept override {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  void script(WsOpcode opcode, std::string payload) {
+    std::lock_guard lock(mutex_);
+    incoming_.push_back(WsMessage{opcode, std::move(payload)});
+    changed_.notify_all();
+  }
+  // When set, receive() answers a Close once the predicate holds over what was sent.
+  void end_when(std::function<bool(const std::vector<std::string>&)> predicate) {
+    std::lock_guard lock(mutex_);
+    hold_until_ = std::move(predicate);
+  }
+  std::vector<std::string> sent_copy() {
+    std::lock_guard lock(mutex_);
+    return sent;
+  }
+
+  std::vector<std::string> sent;
+  // Outlives the socket (an op may destroy it before the test looks). Set before use.
+  std::shared_ptr<std::vector<std::string>> sent_log;
+
+ private:
+  std::string protocol_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<WsMessage> incoming_;
+  bool closed_ = false;
+  std::function<bool(const std::vector<std::string>&)> hold_until_;
+};
+
+// Serves GETs from a path → body map, log streams and WebSockets from queues; records paths.
+class FakeClient final : public Client {
+ public:
+  Result<Response> send(const Request& request, const CancelToken&) override {
+    std::lock_guard lock(mutex_);
+    requests.push_back(request.path);
+    if (auto seq = json_sequence.find(request.path); seq != json_sequence.end() && !seq->second.empty()) {
+      Response r;
+      r.status = 200;
+      r.body = seq->second.front();
+      if (seq->second.size() > 1) seq->second.pop_front();
+      return r;
+    }
+    auto it = json_bodies.find(request.path);
+    if (it == json_bodies.end()) {
+      Error e = make_error(ErrorKind::NotFound, "not found: " + request.path);
+      e.http_status = 404;
+      return fail(std::move(e));
+    }
+    Response r;
+    r.status = 200;
+    r.body = it->second;
+    return r;
+  }
+  Result<std::unique_ptr<ByteStream>> open_stream(const Request& request, const CancelToken&) override {
+    std::lock_guard lock(mutex_);
+    stream_paths.push_back(request.path);
+    if (streams.empty()) return fail(ErrorKind::NotFound, "no more scripted streams");
+    auto next = std::move(streams.front());
+    streams.pop_front();
+    return next;
+  }
+  Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest& request, const CancelToken&) override {
+    std::lock_guard lock(mutex_);
+    websocket_paths.push_back(request.path);
+    offered_protocols = request.protocols;
+    if (websockets.empty()) return fail(ErrorKind::Transport, "no more scripted websockets");
+    auto next = std::move(websockets.front());
+    websockets.pop_front();
+    return next;
+  }
+  std::string default_namespace() const override { return "default"; }
+  std::string server() const override { return "https://127.0.0.1:6443"; }
+
+  std::map<std::string, std::string> json_bodies;
+  // Answers in turn; the last one repeats.
+  std::map<std::string, std::deque<std::string>> json_sequence;
+  std::deque<std::unique_ptr<ByteStream>> streams;
+  std::deque<std::unique_ptr<WebSocket>> websockets;
+  std::vector<std::string> requests;
+  std::vector<std::string> stream_paths;
+  std::vector<std::string> websocket_paths;
+  std::vector<std::string> offered_protocols;
+
+ private:
+  std::mutex mutex_;
+};
+
+}  // namespace orka::testing

@@ -1,0 +1,126 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "log_lines.hpp"
+
+using namespace orka::streaming;
+
+namespace {
+std::vector<std::string> split_all(const std::vector<std::string>& reads, LineSplitter& splitter) {
+  std::vector<std::string> lines;
+  for (const auto& r : reads) splitter.feed(r, [&](std::string_view line) { lines.emplace_back(line); });
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("line splitter keeps a line that spans reads") {
+  LineSplitter splitter;
+  auto lines = split_all({"first\nsec", "ond part", "\nthird\n", "\n", "tail"}, splitter);
+  CHECK(lines == std::vector<std::string>{"first", "second part", "third", ""});
+  CHECK(splitter.has_partial());
+  auto rest = splitter.take_partial();
+  REQUIRE(rest);
+  CHECK(*rest == "tail");
+  CHECK_FALSE(splitter.take_partial());
+}
+
+TEST_CASE("line splitter: a newline as the first byte of a read ends the carried line") {
+  LineSplitter splitter;
+  auto lines = split_all({"abc", "\ndef\n"}, splitter);
+  CHECK(lines == std::vector<std::string>{"abc", "def"});
+  CHECK_FALSE(splitter.has_partial());
+}
+
+TEST_CASE("line splitter: discarding a partial line after a broken read") {
+  LineSplitter splitter;
+  auto lines = split_all({"one\ntw"}, splitter);
+  splitter.discard_partial();
+  auto more = split_all({"two\n"}, splitter);
+  CHECK(lines == std::vector<std::string>{"one"});
+  CHECK(more == std::vector<std::string>{"two"});
+}
+
+TEST_CASE("log times order by instant, not by text") {
+  auto whole = parse_log_time("2024-05-01T10:00:05Z");
+  auto tenth = parse_log_time("2024-05-01T10:00:05.1Z");
+  auto nanos = parse_log_time("2024-05-01T10:00:05.123456789Z");
+  REQUIRE(whole);
+  REQUIRE(tenth);
+  REQUIRE(nanos);
+  CHECK(*whole < *tenth);
+  CHECK(*nanos > *tenth);
+  CHECK(tenth->nanos == 100000000);
+  CHECK(nanos->nanos == 123456789);
+  CHECK(whole->seconds == 1714557605);
+  auto offset = parse_log_time("2024-05-01T12:00:05+02:00");
+  REQUIRE(offset);
+  CHECK(offset->seconds == whole->seconds);
+  CHECK_FALSE(parse_log_time("2024-05-01 10:00:05Z"));
+  CHECK_FALSE(parse_log_time("not a time at all, really"));
+  CHECK_FALSE(parse_log_time("2024-13-01T10:00:05Z"));
+}
+
+TEST_CASE("since time for a resume is the second of the last line") {
+  auto t = parse_log_time("2024-05-01T10:00:05.999Z");
+  REQUIRE(t);
+  CHECK(format_since_time(*t) == "2024-05-01T10:00:05Z");
+  CHECK(format_since_time(orka::streaming::LogTime{0, 0}) == "1970-01-01T00:00:00Z");
+}
+
+TEST_CASE("timestamp split") {
+  auto line = split_timestamp("2024-05-01T10:00:05.5Z hello world");
+  CHECK(line.timestamp == "2024-05-01T10:00:05.5Z");
+  CHECK(line.text == "hello world");
+  REQUIRE(line.time);
+  auto empty = split_timestamp("2024-05-01T10:00:05.5Z");
+  CHECK(empty.text.empty());
+  CHECK(empty.time);
+  auto plain = split_timestamp("no timestamp here");
+  CHECK(plain.timestamp.empty());
+  CHECK(plain.text == "no timestamp here");
+  CHECK_FALSE(plain.time);
+}
+
+TEST_CASE("resume skips exactly the lines already seen, including equal timestamps") {
+  ResumeState state;
+  auto t1 = parse_log_time("2024-05-01T10:00:01Z");
+  auto t2 = parse_log_time("2024-05-01T10:00:02.5Z");
+  auto t3 = parse_log_time("2024-05-01T10:00:03Z");
+  // First connection: t1, t2, t2 (two lines share a timestamp), then the connection breaks.
+  CHECK(state.accept(t1));
+  CHECK(state.accept(t2));
+  CHECK(state.accept(t2));
+  CHECK(state.lines_at_last() == 2);
+  state.begin_resume();
+  // The resumed request (sinceTime = the second of t2) repeats t2 twice, then sends a third
+  // line at t2 that was never seen, then new lines.
+  CHECK_FALSE(state.accept(t2));
+  CHECK_FALSE(state.accept(t2));
+  CHECK(state.accept(t2));
+  CHECK(state.accept(t3));
+  CHECK(state.lines_at_last() == 1);
+}
+
+TEST_CASE("resume skips older lines that the second-precision sinceTime repeats") {
+  ResumeState state;
+  auto early = parse_log_time("2024-05-01T10:00:02.1Z");
+  auto last = parse_log_time("2024-05-01T10:00:02.7Z");
+  auto later = parse_log_time("2024-05-01T10:00:02.9Z");
+  CHECK(state.accept(early));
+  CHECK(state.accept(last));
+  state.begin_resume();
+  CHECK_FALSE(state.accept(early));
+  CHECK_FALSE(state.accept(last));
+  CHECK(state.accept(later));
+  // Once resumed, an equal timestamp is a new line again.
+  CHECK(state.accept(later));
+}
+
+TEST_CASE("resume before any line was seen skips nothing") {
+  ResumeState state;
+  state.begin_resume();
+  CHECK(state.accept(parse_log_time("2024-05-01T10:00:01Z")));
+  CHECK(state.accept(std::nullopt));
+}

@@ -1,0 +1,168 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fakes.hpp"
+#include "logs.hpp"
+
+using namespace orka;
+using namespace orka::streaming;
+using orka::testing::FakeClient;
+using orka::testing::ScriptedByteStream;
+
+namespace {
+
+constexpr const char* kRunningPod = R"({"metadata":{"name":"web-1","uid":"u1"},
+  "spec":{"containers":[{"name":"app"}]},
+  "status":{"phase":"Running","containerStatuses":[{"name":"app","state":{"running":{}}}]}})";
+constexpr const char* kStoppedPod = R"({"metadata":{"name":"web-1","uid":"u1"},
+  "spec":{"containers":[{"name":"app"}]},
+  "status":{"phase":"Succeeded","containerStatuses":[{"name":"app","state":{"terminated":{}}}]}})";
+
+std::vector<LogChunk> drain(Stream<LogChunk>& stream) {
+  std::vector<LogChunk> chunks;
+  while (auto r = stream.next()) chunks.push_back(*r.value);
+  return chunks;
+}
+
+std::vector<std::string> lines_of(const std::vector<LogChunk>& chunks) {
+  std::vector<std::string> lines;
+  for (const auto& c : chunks) lines.push_back(c.line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("log path: always timestamps, options as query, resume replaces tail and since") {
+  LogOptions options;
+  options.follow = true;
+  options.tail_lines = 20;
+  options.since_seconds = 60;
+  CHECK(log_path("ns", "web-1", "app", options, "") ==
+        "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&follow=true"
+        "&tailLines=20&sinceSeconds=60");
+  CHECK(log_path("ns", "web-1", "", options, "2024-05-01T10:00:05Z") ==
+        "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&follow=true"
+        "&sinceTime=2024-05-01T10%3A00%3A05Z");
+}
+
+TEST_CASE("a cut followed stream resumes with no duplicate and no missing line") {
+  auto client = std::make_shared<FakeClient>();
+  // Checked after the reset (running: resume), then after the clean end (stopped: done).
+  client->json_sequence["/api/v1/namespaces/default/pods/web-1"] = {kRunningPod, kStoppedPod};
+  // First connection: three lines (two share a timestamp), half of a fourth, then a reset.
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z one\n2024-05-01T10:00:02.5Z two\n",
+                               "2024-05-01T10:00:02.5Z two-b\n2024-05-01T10:00:03Z thr"},
+      /*ends_with_error=*/true));
+  // The resumed request (sinceTime=…02Z) repeats both 02.5 lines, then the rest.
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:02.5Z two\n2024-05-01T10:00:02.5Z two-b\n"
+                               "2024-05-01T10:00:03Z three\n2024-05-01T10:00:04Z four\n"},
+      /*ends_with_error=*/false));
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogOptions options;
+  options.follow = true;
+  auto stream = ops.logs(PodRef{"", "web-1"}, "app", options);
+  auto chunks = drain(stream);
+  REQUIRE(stream.finish());
+  CHECK(lines_of(chunks) == std::vector<std::string>{"one", "two", "two-b", "three", "four"});
+  REQUIRE(client->stream_paths.size() == 2);
+  CHECK(client->stream_paths[1].find("sinceTime=2024-05-01T10%3A00%3A02Z") != std::string::npos);
+  CHECK(client->stream_paths[1].find("tailLines") == std::string::npos);
+  CHECK(chunks[0].pod == "web-1");
+  CHECK(chunks[0].container == "app");
+  CHECK(chunks[0].timestamp.empty());  // not asked for
+}
+
+TEST_CASE("without follow a clean end is the end; a final unterminated line is kept") {
+  auto client = std::make_shared<FakeClient>();
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z a\n2024-05-01T10:00:02Z b"}, false));
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogOptions options;
+  options.timestamps = true;
+  auto stream = ops.logs(PodRef{"ns", "p"}, "", options);
+  auto chunks = drain(stream);
+  REQUIRE(stream.finish());
+  REQUIRE(chunks.size() == 2);
+  CHECK(chunks[1].line == "b");
+  CHECK(chunks[0].timestamp == "2024-05-01T10:00:01Z");
+  CHECK(client->stream_paths.size() == 1);
+}
+
+TEST_CASE("a followed stream of a deleted pod ends without error") {
+  auto client = std::make_shared<FakeClient>();  // no pod body: GET answers 404
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z a\n"}, true));
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogOptions options;
+  options.follow = true;
+  auto stream = ops.logs(PodRef{"", "web-1"}, "app", options);
+  auto chunks = drain(stream);
+  CHECK(stream.finish());
+  CHECK(lines_of(chunks) == std::vector<std::string>{"a"});
+  CHECK(client->stream_paths.size() == 1);
+}
+
+TEST_CASE("the first request's error is the stream's outcome") {
+  auto client = std::make_shared<FakeClient>();  // no scripted stream: NotFound
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto stream = ops.logs(PodRef{"", "gone"}, "", LogOptions{});
+  CHECK(drain(stream).empty());
+  auto outcome = stream.finish();
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::NotFound);
+}
+
+TEST_CASE("include/exclude apply per line before the channel; limit-bytes cuts the output") {
+  auto client = std::make_shared<FakeClient>();
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z ERROR a\n2024-05-01T10:00:01Z INFO b\n"
+                               "2024-05-01T10:00:01Z ERROR healthz\n2024-05-01T10:00:01Z ERROR c\n"},
+      false));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z 12345\n2024-05-01T10:00:01Z 67890\n"}, false));
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogOptions filtered;
+  filtered.include = {"ERROR"};
+  filtered.exclude = {"healthz"};
+  auto stream = ops.logs(PodRef{"", "p"}, "", filtered);
+  CHECK(lines_of(drain(stream)) == std::vector<std::string>{"ERROR a", "ERROR c"});
+  CHECK(stream.finish());
+
+  LogOptions limited;
+  limited.limit_bytes = 8;  // "12345\n" is 6 bytes, then 2 bytes of "67890"
+  auto cut = ops.logs(PodRef{"", "p"}, "", limited);
+  CHECK(lines_of(drain(cut)) == std::vector<std::string>{"12345", "67"});
+  CHECK(cut.finish());
+}
+
+TEST_CASE("a slow consumer loses the oldest lines and learns how many") {
+  auto client = std::make_shared<FakeClient>();
+  std::string body;
+  for (int i = 0; i < 100; ++i) body += "2024-05-01T10:00:01Z line " + std::to_string(i) + "\n";
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(std::vector<std::string>{body}, false));
+  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogOptions options;
+  options.buffer_lines = 10;
+  auto stream = ops.logs(PodRef{"", "p"}, "", options);
+  // Let the producer finish before reading anything.
+  for (int i = 0; i < 400 && stream.dropped_total() < 90; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::uint64_t dropped = 0;
+  std::vector<std::string> lines;
+  for (;;) {
+    auto r = stream.next();
+    dropped += r.dropped_before;
+    if (!r) break;
+    lines.push_back(r.value->line);
+  }
+  CHECK(stream.finish());
+  CHECK(lines.size() == 10);
+  CHECK(dropped == 90);
+  CHECK(lines.back() == "line 99");
+}

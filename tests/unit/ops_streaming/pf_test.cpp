@@ -1,0 +1,218 @@
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "fakes.hpp"
+#include "forward.hpp"
+#include "pf_command.hpp"
+#include "port_mapping.hpp"
+
+using namespace orka;
+using namespace orka::streaming;
+using orka::testing::FakeClient;
+using orka::testing::ScriptedWebSocket;
+
+namespace {
+
+constexpr const char* kPod = R"({"metadata":{"name":"web-1","uid":"u1","creationTimestamp":"2024-01-01T00:00:00Z"},
+  "spec":{"containers":[{"name":"app","ports":[{"name":"http","containerPort":8080},{"name":"metrics","containerPort":9090}]}]},
+  "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}})";
+constexpr const char* kService = R"({"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},
+  "ports":[{"name":"http","port":80,"targetPort":"http"},{"name":"admin","port":81,"targetPort":9999},{"port":82}]}})";
+
+}  // namespace
+
+TEST_CASE("port specs") {
+  auto same = parse_port_spec("8080");
+  REQUIRE(same);
+  CHECK(same->local_port == 8080);
+  CHECK(same->remote == "8080");
+  auto both = parse_port_spec("5000:80");
+  REQUIRE(both);
+  CHECK(both->local_port == 5000);
+  CHECK(both->remote == "80");
+  auto any = parse_port_spec(":80");
+  REQUIRE(any);
+  CHECK(any->local_port == 0);
+  auto named = parse_port_spec("5000:http");
+  REQUIRE(named);
+  CHECK(named->remote == "http");
+  for (const char* bad : {"", "0", "70000", "abc", "80:", ":", "x:80", "5000:Bad_Name", "-1"}) {
+    CAPTURE(bad);
+    auto r = parse_port_spec(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::Usage);
+  }
+}
+
+TEST_CASE("service ports map by number or name to the target port") {
+  auto service = nlohmann::json::parse(kService);
+  CHECK(service_target_port(service, "80").value() == "http");
+  CHECK(service_target_port(service, "http").value() == "http");
+  CHECK(service_target_port(service, "admin").value() == "9999");
+  CHECK(service_target_port(service, "82").value() == "82");  // targetPort defaults to port
+  auto missing = service_target_port(service, "83");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("no port 83") != std::string::npos);
+  auto pod = nlohmann::json::parse(kPod);
+  CHECK(container_port(pod, "http").value() == 8080);
+  CHECK(container_port(pod, "7000").value() == 7000);
+  CHECK_FALSE(container_port(pod, "grpc"));
+}
+
+TEST_CASE("a service resolves to a ready pod and its container ports") {
+  FakeClient client;
+  client.json_bodies["/api/v1/namespaces/ns/services/web"] = kService;
+  client.json_bodies["/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb"] =
+      std::string(R"({"items":[)") + kPod + "]}";
+  CancelToken cancel;
+  std::vector<PortMapping> ports{{0, "http"}, {0, "81"}};
+  auto destination = resolve_destination(client, "ns", Target{TargetKind::Service, "web"}, ports, cancel);
+  REQUIRE(destination);
+  CHECK(destination->pod == "web-1");
+  CHECK(destination->remote_ports == std::vector<std::uint16_t>{8080, 9999});
+}
+
+TEST_CASE("pf flags") {
+  auto o = parse_pf_args({"svc/web", "8080:80", ":http", "--address", "localhost,::1", "--address", "0.0.0.0", "--json"});
+  REQUIRE(o);
+  CHECK(o->target == "svc/web");
+  REQUIRE(o->ports.size() == 2);
+  CHECK(o->ports[1].local_port == 0);
+  CHECK(o->addresses == std::vector<std::string>{"127.0.0.1", "::1", "0.0.0.0"});
+  CHECK(o->json);
+  auto defaults = parse_pf_args({"web-1", "80"});
+  REQUIRE(defaults);
+  CHECK(defaults->addresses == std::vector<std::string>{"127.0.0.1"});
+  for (const auto& bad : std::vector<std::vector<std::string>>{{}, {"web-1"}, {"web-1", "x:y"}, {"web-1", "80", "--address", ""}}) {
+    auto r = parse_pf_args(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == ErrorKind::Usage);
+  }
+}
+
+TEST_CASE("events for humans and as JSON") {
+  ForwardEvent ready;
+  ready.type = ForwardEvent::Type::Ready;
+  ready.local_address = "127.0.0.1";
+  ready.local_port = 5000;
+  ready.remote_port = 80;
+  ready.pod = "web-1";
+  CHECK(describe_event(ready, false) == "Forwarding from 127.0.0.1:5000 -> 80 (pod web-1)");
+  auto json = event_json(ready);
+  CHECK(json["event"] == std::string(to_string(ForwardEvent::Type::Ready)));
+  CHECK(json["local_port"] == 5000);
+  ForwardEvent closed;
+  closed.type = ForwardEvent::Type::ConnectionClosed;
+  closed.connection = 3;
+  closed.bytes_in = 10;
+  closed.bytes_out = 20;
+  CHECK(describe_event(closed, false).empty());
+  CHECK(describe_event(closed, true) == "Connection 3 closed (10 bytes in, 20 bytes out)");
+  CHECK(event_json(closed)["bytes_out"] == 20);
+}
+
+TEST_CASE("bytes flow both ways through one forwarded connection; errors do not end the forward") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_bodies["/api/v1/namespaces/ns/pods/web-1"] = kPod;
+  auto first = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
+  ScriptedWebSocket* socket = first.get();
+  auto sent_log = std::make_shared<std::vector<std::string>>();
+  socket->sent_log = sent_log;
+  // The port prefix on both channels, then data from the pod.
+  socket->script(WsOpcode::Binary, std::string("\x00\x90\x1f", 3));
+  socket->script(WsOpcode::Binary, std::string("\x01\x90\x1f", 3));
+  socket->script(WsOpcode::Binary, std::string("\x00hello", 6));
+  client->websockets.push_back(std::move(first));
+  // The second connection's pod side reports an error.
+  auto second = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
+  second->script(WsOpcode::Binary, std::string("\x00\x90\x1f", 3));
+  second->script(WsOpcode::Binary, std::string("\x01\x90\x1f", 3));
+  second->script(WsOpcode::Binary, std::string("\x01") + "connection refused");
+  client->websockets.push_back(std::move(second));
+
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto ready = events.next();
+  REQUIRE(ready);
+  CHECK(ready.value->type == ForwardEvent::Type::Ready);
+  CHECK(ready.value->remote_port == 8080);
+  REQUIRE(ready.value->local_port != 0);
+
+  auto connect = [&] {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(ready.value->local_port);
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    return fd;
+  };
+  int fd = connect();
+  char buffer[16] = {};
+  REQUIRE(::recv(fd, buffer, 5, MSG_WAITALL) == 5);
+  CHECK(std::string(buffer, 5) == "hello");
+  REQUIRE(::send(fd, "ping", 4, 0) == 4);
+  socket->end_when([](const std::vector<std::string>& sent) { return !sent.empty(); });
+  std::vector<ForwardEvent> seen;
+  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
+    auto e = events.next();
+    REQUIRE(e);
+    seen.push_back(*e.value);
+  }
+  ::close(fd);
+  CHECK(seen.front().type == ForwardEvent::Type::ConnectionOpened);
+  CHECK(seen.back().bytes_in == 5);
+  CHECK(seen.back().bytes_out == 4);
+  REQUIRE_FALSE(sent_log->empty());
+  CHECK(sent_log->front() == std::string("\x00ping", 5));
+  CHECK(client->websocket_paths.front() == "/api/v1/namespaces/ns/pods/web-1/portforward?ports=8080");
+
+  int second_fd = connect();
+  seen.clear();
+  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
+    auto e = events.next();
+    REQUIRE(e);
+    seen.push_back(*e.value);
+  }
+  ::close(second_fd);
+  bool error_seen = false;
+  for (const auto& e : seen)
+    if (e.type == ForwardEvent::Type::ConnectionError) error_seen = e.message == "connection refused";
+  CHECK(error_seen);
+
+  // Still listening: a third connection is accepted (its WebSocket fails: no more scripted).
+  int third_fd = connect();
+  seen.clear();
+  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
+    auto e = events.next();
+    REQUIRE(e);
+    seen.push_back(*e.value);
+  }
+  ::close(third_fd);
+  events.cancel();
+  while (auto e = events.next()) seen.push_back(*e.value);
+  CHECK(seen.back().type == ForwardEvent::Type::Closed);
+  CHECK(events.finish());
+}
+
+TEST_CASE("a bare pod that goes away ends the forward with an error") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_sequence["/api/v1/namespaces/ns/pods/web-1"] = {kPod, R"({"metadata":{"name":"web-1","uid":"u2"},"status":{"phase":"Running"}})"};
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.port_forward(ObjectRef{"ns", "pod", "web-1"}, {PortMapping{0, "8080"}}, ForwardOptions{});
+  std::vector<ForwardEvent> seen;
+  while (auto e = events.next()) seen.push_back(*e.value);
+  auto outcome = events.finish();
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().message.find("web-1") != std::string::npos);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].type == ForwardEvent::Type::Ready);
+  CHECK(seen[1].type == ForwardEvent::Type::Closed);
+}

@@ -1,0 +1,126 @@
+#include <doctest/doctest.h>
+#include <doctest/trompeloeil.hpp>
+
+#include "mock_client.hpp"
+#include "pod_targets.hpp"
+
+using namespace orka;
+using namespace orka::streaming;
+using orka::testing::MockClient;
+using orka::testing::json_response;
+using trompeloeil::_;
+
+// trompeloeil asks every returned value whether it equals null; libstdc++ 12's std::expected
+// answers with an unconstrained operator== that needs this comparison on the value type.
+namespace orka::v0 {
+[[maybe_unused]] static bool operator==(const Response&, const trompeloeil::indirect_null&) { return false; }
+[[maybe_unused]] static bool operator==(const Response&, std::nullptr_t) { return false; }
+}  // namespace orka::v0
+
+TEST_CASE("target parsing") {
+  auto pod = parse_target("web-1", false);
+  REQUIRE(pod);
+  CHECK(pod->kind == TargetKind::Pod);
+  CHECK(pod->name == "web-1");
+  auto deploy = parse_target("deploy/web", false);
+  REQUIRE(deploy);
+  CHECK(deploy->kind == TargetKind::Deployment);
+  CHECK(parse_target("deployments.apps/web", false)->kind == TargetKind::Deployment);
+  CHECK(parse_target("STS/db", false)->kind == TargetKind::StatefulSet);
+  CHECK(parse_target("job/x", false)->kind == TargetKind::Job);
+  CHECK(parse_target("po/x", false)->kind == TargetKind::Pod);
+  CHECK(parse_target("svc/web", true)->kind == TargetKind::Service);
+  auto no_service = parse_target("svc/web", false);
+  REQUIRE_FALSE(no_service);
+  CHECK(no_service.error().kind == ErrorKind::Usage);
+  CHECK_FALSE(parse_target("configmap/x", true));
+  CHECK_FALSE(parse_target("deploy/", true));
+  CHECK_FALSE(parse_target("a/b/c", true));
+  CHECK_FALSE(parse_target("", true));
+}
+
+TEST_CASE("label selector from matchLabels and matchExpressions") {
+  auto selector = nlohmann::json::parse(R"({
+    "matchLabels": {"app": "web", "tier": "front"},
+    "matchExpressions": [
+      {"key": "env", "operator": "In", "values": ["prod", "stage"]},
+      {"key": "canary", "operator": "DoesNotExist"},
+      {"key": "zone", "operator": "NotIn", "values": ["a"]},
+      {"key": "team", "operator": "Exists"}]})");
+  auto text = label_selector_string(selector, "deployment/web");
+  REQUIRE(text);
+  CHECK(*text == "app=web,tier=front,env in (prod,stage),!canary,zone notin (a),team");
+  auto empty = label_selector_string(nlohmann::json::object(), "deployment/web");
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().message.find("empty selector") != std::string::npos);
+}
+
+TEST_CASE("a deployment's pods come from its selector") {
+  MockClient client;
+  CancelToken cancel;
+  trompeloeil::sequence seq;
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/apis/apps/v1/namespaces/web/deployments/api")
+      .WITH(_1.permission && _1.permission->resource == "deployments" && _1.permission->group == "apps")
+      .IN_SEQUENCE(seq)
+      .RETURN(json_response(200, R"({"spec":{"selector":{"matchLabels":{"app":"api"}}}})"));
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/api/v1/namespaces/web/pods?labelSelector=app%3Dapi")
+      .IN_SEQUENCE(seq)
+      .RETURN(json_response(200, R"({"items":[{"metadata":{"name":"api-1"}},{"metadata":{"name":"api-2"}}]})"));
+  auto pods = resolve_pods(client, "web", Target{TargetKind::Deployment, "api"}, cancel);
+  REQUIRE(pods);
+  REQUIRE(pods->size() == 2);
+  CHECK(pod_name((*pods)[1]) == "api-2");
+}
+
+TEST_CASE("a missing workload is the API's NotFound") {
+  MockClient client;
+  CancelToken cancel;
+  Error not_found = make_error(ErrorKind::NotFound, "deployments.apps \"x\" not found");
+  not_found.http_status = 404;
+  REQUIRE_CALL(client, send(_, _)).LR_RETURN(Result<Response>(std::unexpected(not_found)));
+  auto pods = resolve_pods(client, "web", Target{TargetKind::Deployment, "x"}, cancel);
+  REQUIRE_FALSE(pods);
+  CHECK(pods.error().kind == ErrorKind::NotFound);
+}
+
+TEST_CASE("a service's pods come from its map selector") {
+  MockClient client;
+  CancelToken cancel;
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/api/v1/namespaces/web/services/front")
+      .RETURN(json_response(200, R"({"spec":{"selector":{"app":"front"}}})"));
+  auto selector = target_selector(client, "web", Target{TargetKind::Service, "front"}, cancel);
+  REQUIRE(selector);
+  CHECK(*selector == "app=front");
+}
+
+TEST_CASE("pick_pod prefers running and ready, the oldest first") {
+  auto pods = nlohmann::json::parse(R"([
+    {"metadata":{"name":"pending","creationTimestamp":"2024-01-01T00:00:00Z"},"status":{"phase":"Pending"}},
+    {"metadata":{"name":"unready","creationTimestamp":"2024-01-01T00:00:01Z"},
+     "status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"}]}},
+    {"metadata":{"name":"young","creationTimestamp":"2024-01-03T00:00:00Z"},
+     "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}},
+    {"metadata":{"name":"old","creationTimestamp":"2024-01-02T00:00:00Z"},
+     "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}])");
+  std::vector<nlohmann::json> list(pods.begin(), pods.end());
+  auto picked = pick_pod(list, Target{TargetKind::Deployment, "web"}, "ns");
+  REQUIRE(picked);
+  CHECK(pod_name(*picked) == "old");
+  std::vector<nlohmann::json> none{pods[0]};
+  auto missing = pick_pod(none, Target{TargetKind::Deployment, "web"}, "ns");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message.find("deployment/web") != std::string::npos);
+}
+
+TEST_CASE("containers and the default container") {
+  auto pod = nlohmann::json::parse(R"({"metadata":{"annotations":{"kubectl.kubernetes.io/default-container":"main"}},
+    "spec":{"initContainers":[{"name":"init"}],"containers":[{"name":"sidecar"},{"name":"main"}]}})");
+  CHECK(container_names(pod, false) == std::vector<std::string>{"sidecar", "main"});
+  CHECK(container_names(pod, true) == std::vector<std::string>{"init", "sidecar", "main"});
+  CHECK(default_container(pod) == "main");
+  pod["metadata"].erase("annotations");
+  CHECK(default_container(pod) == "sidecar");
+}
