@@ -74,21 +74,21 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
                           host->load_errors().size());
     return std::unexpected(usage_error("unknown op \"" + name + "\"", hint));
   }
-  if (line.flags.help) {
-    print_command_help(terminal.out, *spec);
-    return kExitOk;
-  }
+  // The command knows its own flags: --help goes to it, as in kubectl.
+  std::vector<std::string> args(line.words.begin() + 2, line.words.end());
+  if (line.flags.help) args.push_back("--help");
 
   CommandContext context{host->services(),
                          host->ops(),
                          name,
-                         std::vector<std::string>(line.words.begin() + 2, line.words.end()),
+                         std::move(args),
                          terminal.out,
                          terminal.err,
                          cancel,
                          terminal.out_is_tty,
                          terminal.err_is_tty};
   auto result = spec->run(context);
+  if (line.flags.help && result) print_global_flags_note(terminal.out);
   terminal.out.flush();
   return result;
 }

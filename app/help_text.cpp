@@ -69,12 +69,7 @@ void print_ops_help(std::ostream& out, const Host& host) {
   out << "\nRun `orka ops <op> --help` for an op's own flags.\n";
 }
 
-void print_command_help(std::ostream& out, const CommandSpec& spec) {
-  out << "usage: " << (spec.usage.empty() ? "orka ops " + spec.name + " [args]" : spec.usage)
-      << "\n\n"
-      << spec.summary << '\n';
-  if (!spec.aliases.empty())
-    out << fmt::format("\naliases: {}\n", fmt::join(spec.aliases, ", "));
+void print_global_flags_note(std::ostream& out) {
   out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path) also apply; see "
          "`orka --help`.\n";
 }

@@ -14,7 +14,8 @@ namespace orka::cli {
 
 void print_main_help(std::ostream& out);
 void print_ops_help(std::ostream& out, const Host& host);
-void print_command_help(std::ostream& out, const CommandSpec& spec);
+// The line every op command's --help ends with.
+void print_global_flags_note(std::ostream& out);
 void print_plugins_help(std::ostream& out);
 void print_version_help(std::ostream& out);
 

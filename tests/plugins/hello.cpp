@@ -49,11 +49,18 @@ class HelloOps final : public orka::OrkaOps {
   orka::Services& services_;
 };
 
+constexpr const char* kHelloUsage = "orka ops hello [NAME] [--sleep | --stubborn | --throw]";
+
 orka::Result<int> run_hello(orka::CommandContext& ctx) {
   std::string who = "world";
   bool sleep = false;
   bool stubborn = false;
   for (const auto& arg : ctx.args) {
+    if (arg == "--help" || arg == "-h") {
+      ctx.out << "usage: " << kHelloUsage << "\n\nGreets NAME in the current namespace.\n\n"
+              << "aliases: hi\n";
+      return 0;
+    }
     if (arg == "--sleep") sleep = true;
     else if (arg == "--stubborn") stubborn = true;
     else if (arg == "--throw") throw std::runtime_error("hello threw on purpose");
@@ -85,7 +92,7 @@ orka::Result<void> register_hello(orka::Registry& registry) {
   spec.name = "hello";
   spec.aliases = {"hi"};
   spec.summary = "Greet someone and show the namespace (test fixture)";
-  spec.usage = "orka ops hello [NAME] [--sleep | --stubborn | --throw]";
+  spec.usage = kHelloUsage;
   spec.run = run_hello;
   if (auto added = registry.add_command(std::move(spec)); !added) return added;
   return registry.provide(orka::OpKind::Cordon, std::make_shared<HelloOps>(registry.services()));
