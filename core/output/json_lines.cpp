@@ -1,6 +1,8 @@
 // JSON Lines: one whole object per line, even with several writer threads.
 #include "orka/output.hpp"
 
+#include "orka/ops.hpp"
+
 namespace orka {
 inline namespace v0 {
 
@@ -11,6 +13,12 @@ void JsonLinesWriter::write(const nlohmann::json& object) {
   std::lock_guard lock(mutex_);
   out_.write(line.data(), static_cast<std::streamsize>(line.size()));
   out_.flush();
+}
+
+nlohmann::json progress_event_json(const ProgressEvent& event) {
+  nlohmann::json object = {{"event", event.phase}, {"message", event.message}};
+  if (event.data.is_object()) object.update(event.data);
+  return object;
 }
 
 }  // namespace v0

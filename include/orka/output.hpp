@@ -34,6 +34,10 @@ class ORKA_API JsonLinesWriter {
   std::mutex mutex_;
 };
 
+// The JSON Lines form of an op's progress event: {"event": phase, "message": ..., ...data}.
+struct ProgressEvent;
+ORKA_API nlohmann::json progress_event_json(const ProgressEvent& event);
+
 // A status line: on a terminal it is rewritten in place ("\r" + clear), otherwise each
 // distinct message is printed once as a plain line.
 class ORKA_API ProgressLine {

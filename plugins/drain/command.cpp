@@ -126,9 +126,7 @@ CommandSpec drain_command() {
     options->op.cancel = ctx.cancel;
     options->op.progress = [&](const ProgressEvent& event) {
       if (options->json) {
-        nlohmann::json object = {{"event", event.phase}, {"message", event.message}};
-        if (event.data.is_object()) object.update(event.data);
-        json.write(object);
+        json.write(progress_event_json(event));
       } else if (event.phase == "done") {
         // the result line below says it
       } else if (permanent(event.phase)) {

@@ -148,9 +148,7 @@ CommandSpec scale_command() {
     options->op.cancel = ctx.cancel;
     options->op.progress = [&](const ProgressEvent& event) {
       if (options->json) {
-        nlohmann::json object = {{"event", event.phase}, {"message", event.message}};
-        if (event.data.is_object()) object.update(event.data);
-        json.write(object);
+        json.write(progress_event_json(event));
       } else if (event.phase != "done") {
         line.update(event.message);
       }

@@ -77,6 +77,8 @@ class ScriptedWebSocket final : public WebSocket {
   void end_when(std::function<bool(const std::vector<std::string>&)> predicate) {
     std::lock_guard lock(mutex_);
     hold_until_ = std::move(predicate);
+    // What the predicate waits for may already have been sent: let receive() look again.
+    changed_.notify_all();
   }
   std::vector<std::string> sent_copy() {
     std::lock_guard lock(mutex_);

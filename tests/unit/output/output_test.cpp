@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "orka/ops.hpp"
 #include "orka/output.hpp"
 
 using namespace orka;
@@ -136,6 +137,17 @@ TEST_CASE("JSON Lines: invalid UTF-8 from a log line is replaced, not thrown") {
   CHECK_NOTHROW(writer.write({{"line", std::string("bad \xff\xfe bytes")}}));
   auto object = nlohmann::json::parse(out.str());
   CHECK(object["line"].get<std::string>().find("bad ") == 0);
+}
+
+TEST_CASE("a progress event as JSON: phase as event, message, then its data fields") {
+  ProgressEvent event{"evicting", "evicting pod web-1", {{"pod", "web-1"}, {"remaining", 2}}};
+  auto object = progress_event_json(event);
+  CHECK(object["event"] == "evicting");
+  CHECK(object["message"] == "evicting pod web-1");
+  CHECK(object["pod"] == "web-1");
+  CHECK(object["remaining"] == 2);
+  CHECK(object.size() == 4);
+  CHECK(progress_event_json(ProgressEvent{"done", "ok", nullptr}).size() == 2);
 }
 
 TEST_CASE("ProgressLine on a terminal rewrites one line, then ends it") {
