@@ -85,8 +85,8 @@ std::vector<Capability> plan_capabilities(const std::vector<ApiResource>& resour
                                           const std::string& ns) {
   std::vector<Capability> caps;
   const std::string websocket_note =
-      "the WebSocket upgrade is a GET: API servers before 1.35 authorize it as \"get\", newer "
-      "ones (and SPDY) require \"create\", so both are checked";
+      "a WebSocket upgrade is a GET, authorized as \"get\" by API servers before 1.35 and as "
+      "\"create\" by newer ones; a SPDY upgrade is a POST (\"create\"): both are checked";
 
   {
     auto cap = start("logs");
@@ -97,7 +97,7 @@ std::vector<Capability> plan_capabilities(const std::vector<ApiResource>& resour
   for (auto [op, sub] : {std::pair{"exec", "exec"}, std::pair{"pf", "portforward"}}) {
     auto cap = start(op);
     judge(cap, resources, "", "pods", "create", sub);
-    cap.transport = "websocket";
+    cap.transport = "WebSocket";  // until the server version is known (choose_transports)
     cap.checks.push_back(check("create", "", "pods", sub, ns));
     cap.checks.push_back(check("get", "", "pods", sub, ns));
     cap.notes.push_back(websocket_note);

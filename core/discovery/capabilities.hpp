@@ -21,7 +21,8 @@ struct Capability {
   std::string op;         // "logs", "exec", ...
   bool offered = false;
   std::string offered_detail;  // what discovery showed, or what it lacks
-  std::string transport;       // "websocket" for exec and pf; empty otherwise
+  std::string transport;       // exec and pf: what --transport auto picks; empty otherwise
+  std::vector<std::string> transport_fallbacks;  // tried in order when the server refuses it
   std::vector<CapabilityCheck> checks;
   std::vector<std::string> notes;
   std::optional<std::string> eviction_group_version;  // drain only

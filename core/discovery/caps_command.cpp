@@ -8,6 +8,7 @@
 
 #include "discovery/capabilities.hpp"
 #include "discovery/discovery_client.hpp"
+#include "orka/transport_choice.hpp"
 
 namespace orka::core {
 
@@ -105,7 +106,7 @@ std::string check_text(const Capability& cap, const CapabilityCheck& check) {
 void print_table(std::ostream& out, const std::string& ns, const std::vector<Capability>& caps) {
   out << fmt::format("What the cluster offers and what you may do, checked in namespace \"{}\":\n\n",
                      ns);
-  constexpr const char* kRow = "{:<8} {:<8} {:<8} {:<10} {}\n";
+  constexpr const char* kRow = "{:<8} {:<8} {:<8} {:<24} {}\n";
   out << fmt::format(kRow, "OP", "OFFERED", "ALLOWED", "TRANSPORT", "CHECKED");
   for (const auto& cap : caps) {
     std::string allowed = cap.offered ? yes_no(cap.allowed()) : "-";
@@ -128,6 +129,33 @@ void print_table(std::ostream& out, const std::string& ns, const std::vector<Cap
       heading = true;
       out << fmt::format("  {}: {}\n", cap.op, line);
     }
+  }
+}
+
+// What `--transport auto` picks for exec and pf on this server, and what it falls back to.
+void choose_transports(Client& client, std::vector<Capability>& caps, const CancelToken& cancel) {
+  std::optional<ServerVersion> server;
+  std::string version_note;
+  if (auto fetched = fetch_server_version(client, cancel))
+    server = *fetched;
+  else
+    version_note = "server version unknown (" + fetched.error().message + ")";
+  for (auto& cap : caps) {
+    std::optional<TransportPlan> plan;
+    if (cap.op == "exec")
+      plan = plan_exec_transport(StreamTransport::Auto, server, /*stdin=*/true);
+    else if (cap.op == "pf")
+      plan = plan_forward_transport(StreamTransport::Auto, server);
+    if (!plan || plan->attempts.empty()) continue;
+    cap.transport = std::string(to_string(plan->attempts.front().wire));
+    cap.transport_fallbacks.clear();
+    for (std::size_t i = 1; i < plan->attempts.size(); ++i)
+      cap.transport_fallbacks.emplace_back(to_string(plan->attempts[i].wire));
+    std::string note = "--transport auto picks " + cap.transport + ": " + plan->reason;
+    if (!cap.transport_fallbacks.empty())
+      note += fmt::format("; if the server refuses it: {}", fmt::join(cap.transport_fallbacks, ", then "));
+    if (!version_note.empty()) note += " — " + version_note;
+    cap.notes.push_back(std::move(note));
   }
 }
 
@@ -158,6 +186,7 @@ nlohmann::json to_json(const Capability& cap) {
                            {"offered_detail", cap.offered_detail},
                            {"transport", cap.transport.empty() ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(cap.transport)},
+                           {"transport_fallbacks", cap.transport_fallbacks},
                            {"checks", std::move(checks)},
                            {"notes", cap.notes}};
   auto allowed = cap.offered ? cap.allowed() : std::nullopt;
@@ -199,6 +228,7 @@ Result<int> run_caps(Services& services, const std::vector<std::string>& args, s
 
   auto caps = plan_capabilities(*resources, *eviction, ns);
   if (auto checked = run_checks(**client, caps, cancel); !checked) return fail(checked.error());
+  choose_transports(**client, caps, cancel);
 
   if (options->json) {
     nlohmann::json ops = nlohmann::json::array();

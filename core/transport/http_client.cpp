@@ -13,6 +13,9 @@
 #include "transport/http_response_reader.hpp"
 #include "transport/http_retry.hpp"
 #include "transport/http_url.hpp"
+#include "transport/spdy_mux.hpp"
+#include "transport/spdy_session.hpp"
+#include "transport/spdy_upgrade.hpp"
 #include "transport/tls_dial.hpp"
 #include "transport/websocket.hpp"
 
@@ -206,6 +209,57 @@ class HttpClient final : public Client {
     }
   }
 
+  Result<std::unique_ptr<MuxConnection>> open_multiplexed(const UpgradeRequest& request,
+                                                           MuxFraming framing,
+                                                           const CancelToken& cancel) override {
+    if (framing == MuxFraming::WebSocketTunnel) return open_tunnelled_spdy(request, cancel);
+    auto credentials = current_credentials(cancel);
+    if (!credentials) return std::unexpected(credentials.error());
+    std::string what = fmt::format("POST {}{} (SPDY/3.1)", url_.display(), request.path);
+    for (bool refreshed = false;;) {
+      auto started = SteadyClock::now();
+      log(2, [&] {
+        return fmt::format("{} offering {}", what, fmt::join(request.protocols, ", "));
+      });
+      auto connection = factory_->connect(*credentials, cancel);
+      if (!connection) return std::unexpected(connection.error());
+      auto upgraded = spdy_upgrade(std::move(*connection), url_.host_header(), url_.path_prefix,
+                                   request, *credentials, cancel, "POST");
+      if (upgraded && upgraded->protocol.empty() && !request.protocols.empty()) {
+        // Without a named protocol the server means the pre-versioning one, whose framing
+        // differs from every protocol orka offers.
+        Error error = make_error(
+            ErrorKind::Unsupported,
+            fmt::format("SPDY upgrade failed: the server named no stream protocol (offered {})",
+                        fmt::join(request.protocols, ", ")));
+        error.reason = "ProtocolRefused";
+        upgraded = std::unexpected(std::move(error));
+      }
+      if (upgraded) {
+        log(1, [&] {
+          return fmt::format("{} 101 Switching Protocols ({}) in {}ms", what, upgraded->protocol,
+                             elapsed_ms(started));
+        });
+        auto session = SpdySession::start(std::move(upgraded->pipe), cancel);
+        if (!session) return std::unexpected(session.error());
+        return make_spdy_mux_connection(std::move(*session), std::move(upgraded->protocol),
+                                        MuxFraming::HttpUpgrade);
+      }
+      log(1, [&] {
+        return fmt::format("{} failed in {}ms: {}", what, elapsed_ms(started),
+                           mask_secrets(upgraded.error().message));
+      });
+      if (upgraded.error().http_status == 401 && !refreshed && config_.auth) {
+        refreshed = true;
+        if (auto fresh = config_.auth->refresh(cancel)) {
+          credentials = std::move(fresh);
+          continue;
+        }
+      }
+      return std::unexpected(upgraded.error());
+    }
+  }
+
   std::string default_namespace() const override {
     return config_.namespace_.empty() ? "default" : config_.namespace_;
   }
@@ -213,6 +267,31 @@ class HttpClient final : public Client {
   std::string server() const override { return config_.server; }
 
  private:
+  // The ≥1.31 form: the same SPDY session over binary WebSocket messages, the protocol named
+  // as the subprotocol `SPDY/3.1+<protocol>`.
+  Result<std::unique_ptr<MuxConnection>> open_tunnelled_spdy(const UpgradeRequest& request,
+                                                             const CancelToken& cancel) {
+    static constexpr std::string_view prefix = "SPDY/3.1+";
+    UpgradeRequest tunnelled = request;
+    for (auto& protocol : tunnelled.protocols) protocol.insert(0, prefix);
+    auto socket = open_websocket(tunnelled, cancel);
+    if (!socket) return std::unexpected(socket.error());
+    std::string protocol = (*socket)->protocol();
+    if (protocol.rfind(prefix, 0) != 0) {
+      Error error = make_error(
+          ErrorKind::Unsupported,
+          fmt::format("the server chose WebSocket subprotocol \"{:.100}\", not a SPDY tunnel",
+                      protocol));
+      error.reason = "ProtocolRefused";
+      return std::unexpected(std::move(error));
+    }
+    protocol.erase(0, prefix.size());
+    auto session = SpdySession::start(make_websocket_spdy_pipe(std::move(*socket)), cancel);
+    if (!session) return std::unexpected(session.error());
+    return make_spdy_mux_connection(std::move(*session), std::move(protocol),
+                                    MuxFraming::WebSocketTunnel);
+  }
+
   template <class Make>
   void log(int level, Make make) const {
     if (diagnostics_) diagnostics_(level, make());
@@ -417,6 +496,10 @@ class BrokenClient final : public Client {
   }
   Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest&,
                                                     const CancelToken&) override {
+    return fail(error_);
+  }
+  Result<std::unique_ptr<MuxConnection>> open_multiplexed(const UpgradeRequest&, MuxFraming,
+                                                          const CancelToken&) override {
     return fail(error_);
   }
   std::string default_namespace() const override {

@@ -56,6 +56,12 @@ Error handshake_error(ErrorKind kind, std::string message) {
   return make_error(kind, "SPDY upgrade failed: " + std::move(message));
 }
 
+// Marks a failure that another transport may not have (is_protocol_refusal).
+Error protocol_refused(Error error) {
+  error.reason = "ProtocolRefused";
+  return error;
+}
+
 // Best effort: the body of a refused upgrade (usually a Status), for the error message.
 std::string read_error_body(Connection& connection, const ResponseHead& head,
                             std::string raw) {
@@ -186,10 +192,10 @@ Result<SpdyUpgraded> spdy_upgrade(std::unique_ptr<Connection> connection,
     return fail(std::move(error));
   }
   if (!equals_ignore_case(head.header("Upgrade"), "SPDY/3.1"))
-    return fail(handshake_error(
+    return fail(protocol_refused(handshake_error(
         ErrorKind::Transport,
         fmt::format("the server's 101 answer upgrades to \"{:.60}\", not \"SPDY/3.1\"",
-                    head.header("Upgrade"))));
+                    head.header("Upgrade")))));
   if (!has_token(head.header("Connection"), "upgrade"))
     return fail(handshake_error(ErrorKind::Transport,
                                 "the server's 101 answer lacks \"Connection: Upgrade\""));
@@ -197,10 +203,10 @@ Result<SpdyUpgraded> spdy_upgrade(std::unique_ptr<Connection> connection,
   if (!protocol.empty() &&
       std::find(request.protocols.begin(), request.protocols.end(), protocol) ==
           request.protocols.end())
-    return fail(handshake_error(
+    return fail(protocol_refused(handshake_error(
         ErrorKind::Transport,
         fmt::format("the server chose stream protocol \"{:.100}\", which was not offered ({})",
-                    protocol, fmt::join(request.protocols, ", "))));
+                    protocol, fmt::join(request.protocols, ", ")))));
 
   registration.reset();
   return SpdyUpgraded{make_connection_spdy_pipe(std::move(connection), std::move(after_head)),

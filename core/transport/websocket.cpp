@@ -88,6 +88,12 @@ Error handshake_error(ErrorKind kind, std::string message) {
   return make_error(kind, "WebSocket handshake failed: " + std::move(message));
 }
 
+// Marks a failure that another transport may not have (is_protocol_refusal).
+Error protocol_refused(Error error) {
+  error.reason = "ProtocolRefused";
+  return error;
+}
+
 Error io_error(const Error& error, const CancelToken& cancel) {
   if (cancel.cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
   return error;
@@ -544,16 +550,16 @@ Result<std::unique_ptr<WebSocket>> websocket_connect(std::unique_ptr<Connection>
   std::string protocol = response->header("Sec-WebSocket-Protocol");
   if (!request.protocols.empty()) {
     if (protocol.empty())
-      return fail(handshake_error(
+      return fail(protocol_refused(handshake_error(
           ErrorKind::Unsupported,
           fmt::format("the server accepted none of the offered subprotocols ({})",
-                      fmt::join(request.protocols, ", "))));
+                      fmt::join(request.protocols, ", ")))));
     if (std::find(request.protocols.begin(), request.protocols.end(), protocol) ==
         request.protocols.end())
-      return fail(handshake_error(
+      return fail(protocol_refused(handshake_error(
           ErrorKind::Transport,
           fmt::format("the server chose subprotocol \"{:.100}\", which was not offered ({})",
-                      protocol, fmt::join(request.protocols, ", "))));
+                      protocol, fmt::join(request.protocols, ", ")))));
   } else if (!protocol.empty()) {
     return fail(handshake_error(
         ErrorKind::Transport,

@@ -16,6 +16,7 @@
 #include "orka/cancel.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
+#include "orka/multiplex.hpp"
 
 namespace orka {
 inline namespace v0 {
@@ -109,6 +110,19 @@ class Client {
 
   // The API server URL, for messages ("https://127.0.0.1:6443").
   virtual std::string server() const = 0;
+
+  // A SPDY/3.1 connection for pods/exec or pods/portforward, offering `request.protocols` (as
+  // X-Stream-Protocol-Version, or as `SPDY/3.1+<protocol>` WebSocket subprotocols when
+  // tunnelled). Added in plugin ABI 1.1, last in the table so older plugins keep their slots;
+  // clients written before it answer Unsupported.
+  virtual Result<std::unique_ptr<MuxConnection>> open_multiplexed(const UpgradeRequest& request,
+                                                                   MuxFraming framing,
+                                                                   const CancelToken& cancel) {
+    (void)request;
+    (void)framing;
+    (void)cancel;
+    return fail(ErrorKind::Unsupported, "this API client cannot open SPDY connections");
+  }
 };
 
 // JSON conveniences over Client::send.

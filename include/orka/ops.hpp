@@ -115,6 +115,7 @@ struct ForwardEvent {
   std::uint64_t bytes_out = 0;   // local client → pod
   std::string pod;
   std::string message;  // error text, Closed reason, Retargeted description
+  std::string transport;  // Ready and Retargeted: the wire form in use, e.g. "SPDY/3.1"
 };
 ORKA_API std::string_view to_string(ForwardEvent::Type type);
 

@@ -98,7 +98,8 @@ Result<int> print_many(CommandContext& ctx, Client& client, const std::string& n
                        const LogsCommandOptions& options, const std::string& selector,
                        const std::vector<PlannedStream>& initial, LogPrinter& printer) {
   const bool discover = options.log.follow && !selector.empty();
-  LogFanIn fan(ctx.ops, options.log.buffer_lines, /*close_when_idle=*/!discover);
+  LogFanIn fan(ctx.ops, options.log.buffer_lines, /*close_when_idle=*/!discover,
+               options.log.follow ? Overflow::DropOldest : Overflow::Block);
   for (const auto& s : initial) fan.add(s.key, PodRef{namespace_, s.pod}, s.container, options.log);
   if (!discover) fan.seal();
 

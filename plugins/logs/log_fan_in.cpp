@@ -4,9 +4,9 @@
 
 namespace orka::streaming {
 
-LogFanIn::LogFanIn(OrkaOps& ops, std::size_t capacity, bool close_when_idle)
+LogFanIn::LogFanIn(OrkaOps& ops, std::size_t capacity, bool close_when_idle, Overflow overflow)
     : ops_(ops),
-      merged_(std::make_shared<BoundedChannel<MergedLine>>(capacity, Overflow::DropOldest)),
+      merged_(std::make_shared<BoundedChannel<MergedLine>>(capacity, overflow)),
       close_when_idle_(close_when_idle) {}
 
 LogFanIn::~LogFanIn() { stop(); }

@@ -32,7 +32,8 @@ struct StreamEnd {
 class LogFanIn {
  public:
   // `close_when_idle`: close the merged channel when the last stream ends (no follow).
-  LogFanIn(OrkaOps& ops, std::size_t capacity, bool close_when_idle);
+  // `overflow`: Block for a finished log (nothing lost), DropOldest when following.
+  LogFanIn(OrkaOps& ops, std::size_t capacity, bool close_when_idle, Overflow overflow);
   ~LogFanIn();
   LogFanIn(const LogFanIn&) = delete;
   LogFanIn& operator=(const LogFanIn&) = delete;

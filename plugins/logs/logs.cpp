@@ -211,7 +211,10 @@ Stream<LogChunk> LogsOps::logs(const PodRef& pod, const std::string& container,
   std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
   auto streamer = std::make_shared<LogStreamer>(*client, namespace_, PodRef{namespace_, pod.name},
                                                 container, options, std::move(*filter));
-  return Stream<LogChunk>::spawn(options.buffer_lines, Overflow::DropOldest, CancelToken(),
+  // A finished log waits for a slow reader (nothing is lost); a followed one must not hold
+  // the stream behind a slow terminal, so its oldest lines give way, with a marker.
+  const Overflow overflow = options.follow ? Overflow::DropOldest : Overflow::Block;
+  return Stream<LogChunk>::spawn(options.buffer_lines, overflow, CancelToken(),
                                  [streamer](StreamWriter<LogChunk>& out) { return streamer->run(out); });
 }
 

@@ -116,7 +116,7 @@ TEST_CASE("caps: everything offered and allowed, human table") {
 
   CHECK(has(rows_of(table, "logs"), "get pods/log in namespace \"web\" [allowed]"));
   auto exec = rows_of(table, "exec");
-  CHECK(has(exec, "websocket"));
+  CHECK(has(exec, "SPDY/3.1"));
   CHECK(has(exec, "create pods/exec in namespace \"web\" [allowed]"));
   CHECK(has(exec, "get pods/exec in namespace \"web\" [allowed]"));
   CHECK(has(rows_of(table, "pf"), "create pods/portforward in namespace \"web\""));
@@ -217,8 +217,9 @@ TEST_CASE("caps --json: one object per op with the checks made") {
   CHECK(logs["checks"][0]["namespace"] == "batch-jobs");
   CHECK(logs["checks"][0]["allowed"] == true);
 
-  CHECK(op_json(document, "exec")["transport"] == "websocket");
-  CHECK(op_json(document, "pf")["transport"] == "websocket");
+  CHECK(op_json(document, "exec")["transport"] == "SPDY/3.1");
+  CHECK(op_json(document, "exec")["transport_fallbacks"] == nlohmann::json::array({"WebSocket"}));
+  CHECK(op_json(document, "pf")["transport"] == "SPDY/3.1");
 
   auto scale = op_json(document, "scale");
   CHECK(scale["checks"][1]["group"] == "apps");
@@ -336,4 +337,35 @@ TEST_CASE("describe_check wording for each scope") {
   cluster.permission = Permission{"patch", "", "nodes", "", "", ""};
   cluster.namespaced = false;
   CHECK(core::describe_check(cluster) == "patch nodes (cluster-scoped)");
+}
+
+TEST_CASE("caps: the transport auto picks follows the server version") {
+  FakeApi api;
+  api.set("/version", R"({"major":"1","minor":"31","gitVersion":"v1.31.0"})");
+  FakeServices services(api);
+  std::ostringstream out;
+  CancelToken cancel;
+  REQUIRE(core::run_caps(services, {"--json"}, out, cancel).has_value());
+  auto document = nlohmann::json::parse(out.str());
+  CHECK(op_json(document, "exec")["transport"] == "WebSocket");
+  CHECK(op_json(document, "exec")["transport_fallbacks"] == nlohmann::json::array({"SPDY/3.1"}));
+  CHECK(op_json(document, "pf")["transport"] == "SPDY/3.1 over WebSocket");
+  CHECK(op_json(document, "pf")["transport_fallbacks"] ==
+        nlohmann::json::array({"SPDY/3.1", "WebSocket"}));
+
+  std::ostringstream table;
+  REQUIRE(core::run_caps(services, {}, table, cancel).has_value());
+  CHECK(has(rows_of(table.str(), "pf"), "SPDY/3.1 over WebSocket"));
+  CHECK(has(table.str(), "pf: --transport auto picks SPDY/3.1 over WebSocket: server v1.31.0"));
+}
+
+TEST_CASE("caps: an unknown server version still shows a plan, and says why") {
+  FakeApi api;
+  api.set("/version", "{}");
+  FakeServices services(api);
+  std::ostringstream out;
+  CancelToken cancel;
+  REQUIRE(core::run_caps(services, {}, out, cancel).has_value());
+  CHECK(has(out.str(), "exec: --transport auto picks WebSocket"));
+  CHECK(has(out.str(), "server version unknown (GET /version: no major/minor version"));
 }

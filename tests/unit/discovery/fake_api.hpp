@@ -128,6 +128,7 @@ class FakeApi {
     set("/apis/policy/v1beta1", kPolicyV1beta1);
     set("/apis/metrics.k8s.io/v1beta1", kUnavailable, 503);
     set("/apis/example.com/v1", kExampleV1);
+    set("/version", R"({"major":"1","minor":"20","gitVersion":"v1.20.2"})");
   }
 
   void set(const std::string& path, std::string body, int status = 200) {

@@ -63,6 +63,24 @@ struct SocketPair {
   }
 };
 
+// Reads one request head from `fd`, answers with `response`, returns the request head.
+inline std::string serve_once(int fd, const std::string& response) {
+  std::string request;
+  char buffer[4096];
+  while (request.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) break;
+    request.append(buffer, static_cast<std::size_t>(got));
+  }
+  std::string_view rest = response;
+  while (!rest.empty()) {
+    const ssize_t sent = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (sent <= 0) break;
+    rest.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return request;
+}
+
 // The server side: reads and writes frames on its end of the socketpair.
 class FakeSpdyServer {
  public:

@@ -10,24 +10,6 @@ using namespace spdy_test;
 
 namespace {
 
-// Reads one request head from `fd`, answers with `response`, returns the request head.
-std::string serve_once(int fd, const std::string& response) {
-  std::string request;
-  char buffer[4096];
-  while (request.find("\r\n\r\n") == std::string::npos) {
-    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-    if (got <= 0) break;
-    request.append(buffer, static_cast<std::size_t>(got));
-  }
-  std::string_view rest = response;
-  while (!rest.empty()) {
-    const ssize_t sent = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
-    if (sent <= 0) break;
-    rest.remove_prefix(static_cast<std::size_t>(sent));
-  }
-  return request;
-}
-
 UpgradeRequest port_forward_request() {
   UpgradeRequest request;
   request.path = "/api/v1/namespaces/web/pods/p/portforward?ports=8080";

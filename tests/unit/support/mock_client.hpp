@@ -18,6 +18,7 @@ inline namespace v0 {
 inline bool operator==(const Result<Response>&, std::nullptr_t) { return false; }
 inline bool operator==(const Result<std::unique_ptr<ByteStream>>&, std::nullptr_t) { return false; }
 inline bool operator==(const Result<std::unique_ptr<WebSocket>>&, std::nullptr_t) { return false; }
+inline bool operator==(const Result<std::unique_ptr<MuxConnection>>&, std::nullptr_t) { return false; }
 }  // namespace v0
 }  // namespace orka
 
@@ -27,6 +28,9 @@ inline bool operator==(const orka::Result<std::unique_ptr<orka::ByteStream>>&, c
   return false;
 }
 inline bool operator==(const orka::Result<std::unique_ptr<orka::WebSocket>>&, const indirect_null&) {
+  return false;
+}
+inline bool operator==(const orka::Result<std::unique_ptr<orka::MuxConnection>>&, const indirect_null&) {
   return false;
 }
 }  // namespace trompeloeil
@@ -44,6 +48,11 @@ class MockClient : public orka::Client {
   MAKE_MOCK2(open_websocket,
              orka::Result<std::unique_ptr<orka::WebSocket>>(const orka::UpgradeRequest&,
                                                             const orka::CancelToken&),
+             override);
+  MAKE_MOCK3(open_multiplexed,
+             orka::Result<std::unique_ptr<orka::MuxConnection>>(const orka::UpgradeRequest&,
+                                                                orka::MuxFraming,
+                                                                const orka::CancelToken&),
              override);
   MAKE_CONST_MOCK0(default_namespace, std::string(), override);
   MAKE_CONST_MOCK0(server, std::string(), override);
