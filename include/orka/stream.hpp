@@ -103,8 +103,11 @@ class BoundedChannel {
         wake = cancel->on_cancel([this] { notify_under_lock(); });
         lock.lock();
       }
+      // Resumes only once the consumer made room for many items, not one: waking the
+      // producer for every single slot would cost both threads a context switch per item.
       writable_.wait(lock, [&] {
-        return closed_ || items_.size() < capacity_ || (cancel != nullptr && cancel->cancelled());
+        return closed_ || items_.size() <= low_watermark() ||
+               (cancel != nullptr && cancel->cancelled());
       });
       if (!closed_ && items_.size() >= capacity_) return false;  // cancelled
     }
@@ -151,10 +154,13 @@ class BoundedChannel {
     }
     Slot slot = std::move(items_.front());
     items_.pop_front();
+    const bool room = items_.size() <= low_watermark();
     lock.unlock();
-    writable_.notify_one();
+    if (room) writable_.notify_all();
     return {ReceiveStatus::Item, std::move(slot.value), slot.dropped_before};
   }
+
+  std::size_t low_watermark() const { return capacity_ / 2; }
 
   void notify_under_lock() {
     { std::lock_guard lock(mutex_); }

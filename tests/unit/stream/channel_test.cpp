@@ -173,3 +173,21 @@ TEST_CASE("move-only items") {
   REQUIRE(got);
   CHECK(**got.value == 3);
 }
+
+TEST_CASE("block: a waiting producer resumes once half the channel is free, not per slot") {
+  BoundedChannel<int> channel(4, Overflow::Block);
+  for (int i = 0; i < 4; ++i) channel.push(i);
+  std::atomic<bool> pushed{false};
+  std::thread producer([&] {
+    channel.push(4);
+    pushed = true;
+  });
+  CHECK(*channel.receive().value == 0);  // 3 left: above the low watermark (2)
+  std::this_thread::sleep_for(50ms);
+  CHECK_FALSE(pushed);
+  CHECK(*channel.receive().value == 1);  // 2 left: the producer may go on
+  producer.join();
+  CHECK(pushed);
+  for (int want = 2; want <= 4; ++want) CHECK(*channel.receive().value == want);
+  CHECK(channel.dropped_total() == 0);
+}
