@@ -182,6 +182,8 @@ TEST_CASE("block: a waiting producer resumes once half the channel is free, not 
     channel.push(4);
     pushed = true;
   });
+  std::this_thread::sleep_for(50ms);  // the producer is waiting on the full channel
+  CHECK_FALSE(pushed);
   CHECK(*channel.receive().value == 0);  // 3 left: above the low watermark (2)
   std::this_thread::sleep_for(50ms);
   CHECK_FALSE(pushed);
