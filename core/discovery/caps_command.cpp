@@ -8,6 +8,7 @@
 
 #include "discovery/capabilities.hpp"
 #include "discovery/discovery_client.hpp"
+#include "orka/command_args.hpp"
 #include "orka/transport_choice.hpp"
 
 namespace orka::core {
@@ -36,28 +37,22 @@ cxxopts::Options make_parser() {
 }
 
 Result<CapsOptions> parse_args(const std::vector<std::string>& args) {
-  std::vector<std::string> storage{"caps"};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    if (!parsed.unmatched().empty())
-      return fail(ErrorKind::Usage,
-                  fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front()),
-                  std::string("usage: ") + kUsage);
-    CapsOptions options;
-    options.help = parsed.count("help") > 0;
-    options.json = parsed.count("json") > 0;
-    if (parsed.count("namespace")) options.namespace_ = parsed["namespace"].as<std::string>();
-    if (options.namespace_ && options.namespace_->empty())
-      return fail(ErrorKind::Usage, "-n/--namespace needs a namespace name",
-                  std::string("usage: ") + kUsage);
-    return options;
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(ErrorKind::Usage, e.what(), std::string("usage: ") + kUsage);
-  }
+  const std::string hint = std::string("usage: ") + kUsage;
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, args, hint);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
+  if (!parsed.unmatched().empty())
+    return fail(ErrorKind::Usage,
+                fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front()),
+                hint);
+  CapsOptions options;
+  options.help = parsed.count("help") > 0;
+  options.json = parsed.count("json") > 0;
+  if (parsed.count("namespace")) options.namespace_ = parsed["namespace"].as<std::string>();
+  if (options.namespace_ && options.namespace_->empty())
+    return fail(ErrorKind::Usage, "-n/--namespace needs a namespace name", hint);
+  return options;
 }
 
 using CheckKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;

@@ -30,6 +30,7 @@ struct SpdyStreamState {
   bool remote_fin = false;  // the server half-closed: no more DATA
   bool local_fin = false;   // orka half-closed
   std::optional<Error> reset;
+  bool reset_by_server = false;  // its queued data is still delivered before the reset
   std::deque<std::string> chunks;  // received DATA, oldest first
   std::size_t chunk_offset = 0;    // bytes of chunks.front() already read
   std::size_t buffered = 0;
@@ -292,6 +293,7 @@ struct SpdySessionCore {
           status == SpdyRstStatus::RefusedStream ? ErrorKind::Unavailable : ErrorKind::Transport,
           fmt::format("the server reset SPDY stream {} ({})", frame.stream_id,
                       to_string(status)));
+      found->second->reset_by_server = true;
       streams.erase(found);
     }
     changed.notify_all();
@@ -427,8 +429,11 @@ Result<std::size_t> SpdyStream::read(char* buffer, std::size_t size) {
       return stream.buffered > 0 || stream.remote_fin || stream.reset || core.ended ||
              core.cancel.cancelled();
     });
-    // A reset discards what was queued: the stream's data is no longer trustworthy as a whole.
-    if (stream.reset) return fail(*stream.reset);
+    // What the server sent before resetting a stream is still read (as spdystream does): the
+    // kubelet writes an exec's exit status and last output, then resets every stream at once.
+    // A local reset discards the queue: orka abandoned the stream.
+    if (stream.reset && (!stream.reset_by_server || stream.buffered == 0))
+      return fail(*stream.reset);
     if (stream.buffered == 0) {
       if (stream.remote_fin) return 0;
       return fail(core.session_error());

@@ -166,7 +166,10 @@ TransportPlan plan_forward_transport(StreamTransport requested,
     return plan;
   }
   if (requested == StreamTransport::Spdy) {
-    if (tunnel_expected)
+    // Both framings are SPDY; the tunnel is only first where the server is known to offer it.
+    if (!server)
+      plan.attempts = {spdy, tunnel};
+    else if (tunnel_expected)
       plan.attempts = {tunnel, spdy};
     else
       plan.attempts = {spdy};

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cordon.hpp"
+#include "orka/command_args.hpp"
 #include "orka/output.hpp"
 
 namespace orka::cordon {
@@ -33,24 +34,18 @@ cxxopts::Options make_parser() {
 }
 
 Result<CordonCommandOptions> parse(const CommandContext& ctx) {
-  std::vector<std::string> storage{ctx.invoked_as};
-  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
   CordonCommandOptions options;
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    options.help = parsed.count("help") > 0;
-    options.json = parsed.count("json") > 0;
-    options.on = ctx.invoked_as != "uncordon" && parsed.count("off") == 0;
-    if (ctx.invoked_as == "uncordon" && parsed.count("off") > 0)
-      return fail(ErrorKind::Usage, "`uncordon` already means --off; drop the flag",
-                  std::string("usage: ") + kUsage);
-    options.nodes = parsed.unmatched();
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(ErrorKind::Usage, e.what(), std::string("usage: ") + kUsage);
-  }
+  options.help = parsed.count("help") > 0;
+  options.json = parsed.count("json") > 0;
+  options.on = ctx.invoked_as != "uncordon" && parsed.count("off") == 0;
+  if (ctx.invoked_as == "uncordon" && parsed.count("off") > 0)
+    return fail(ErrorKind::Usage, "`uncordon` already means --off; drop the flag",
+                std::string("usage: ") + kUsage);
+  options.nodes = parsed.unmatched();
   if (options.help) return options;
   if (options.nodes.empty())
     return fail(ErrorKind::Usage, "name at least one node", std::string("usage: ") + kUsage);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "delete.hpp"
+#include "orka/command_args.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
 
@@ -46,37 +47,31 @@ Error usage(std::string message) {
 }
 
 Result<DeleteCommandOptions> parse(const CommandContext& ctx) {
-  std::vector<std::string> storage{ctx.invoked_as};
-  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
   DeleteCommandOptions options;
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    options.help = parsed.count("help") > 0;
-    if (options.help) return options;
-    options.json = parsed.count("json") > 0;
-    options.op.force = parsed.count("force") > 0;
-    options.op.wait = parsed.count("wait") > 0;
-    const long long grace = parsed["grace-period"].as<long long>();
-    if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
-    if (parsed.count("now") > 0) {
-      if (parsed.count("grace-period") > 0)
-        return fail(usage("--now and --grace-period cannot be specified together"));
-      options.op.grace_period_seconds = 1;
-    } else if (grace >= 0) {
-      options.op.grace_period_seconds = grace;
-    }
-    auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-    if (!timeout) return fail(timeout.error());
-    options.op.timeout = *timeout;
-    if (parsed.count("timeout") > 0 && !options.op.wait)
-      return fail(usage("--timeout only applies with --wait"));
-    options.pods = parsed.unmatched();
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(usage(e.what()));
+  options.help = parsed.count("help") > 0;
+  if (options.help) return options;
+  options.json = parsed.count("json") > 0;
+  options.op.force = parsed.count("force") > 0;
+  options.op.wait = parsed.count("wait") > 0;
+  const long long grace = parsed["grace-period"].as<long long>();
+  if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
+  if (parsed.count("now") > 0) {
+    if (parsed.count("grace-period") > 0)
+      return fail(usage("--now and --grace-period cannot be specified together"));
+    options.op.grace_period_seconds = 1;
+  } else if (grace >= 0) {
+    options.op.grace_period_seconds = grace;
   }
+  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+  if (!timeout) return fail(timeout.error());
+  options.op.timeout = *timeout;
+  if (parsed.count("timeout") > 0 && !options.op.wait)
+    return fail(usage("--timeout only applies with --wait"));
+  options.pods = parsed.unmatched();
   if (options.pods.empty()) return fail(usage("name at least one pod"));
   for (auto& pod : options.pods) {
     if (auto slash = pod.find('/'); slash != std::string::npos) {

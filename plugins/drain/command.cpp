@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "drain.hpp"
+#include "orka/command_args.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
 
@@ -55,48 +56,42 @@ Error usage(std::string message) {
 }
 
 Result<DrainCommandOptions> parse(const CommandContext& ctx) {
-  std::vector<std::string> storage{ctx.invoked_as};
-  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
   DrainCommandOptions options;
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    options.help = parsed.count("help") > 0;
-    if (options.help) return options;
-    options.json = parsed.count("json") > 0;
-    auto& op = options.op;
-    op.ignore_daemonsets = parsed.count("ignore-daemonsets") > 0;
-    op.delete_emptydir_data =
-        parsed.count("delete-emptydir-data") > 0 || parsed.count("delete-local-data") > 0;
-    op.force = parsed.count("force") > 0;
-    op.disable_eviction = parsed.count("disable-eviction") > 0;
-    op.dry_run = parsed.count("dry-run") > 0;
-    op.pod_selector = parsed["pod-selector"].as<std::string>();
-    const long long grace = parsed["grace-period"].as<long long>();
-    if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
-    if (grace >= 0) op.grace_period_seconds = grace;
-    const long long skip = parsed["skip-wait-for-delete-timeout"].as<long long>();
-    if (skip < 0) return fail(usage("--skip-wait-for-delete-timeout must be 0 or more seconds"));
-    if (skip > 0) op.skip_wait_for_delete_timeout_seconds = skip;
-    auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-    if (!timeout) return fail(timeout.error());
-    op.timeout = *timeout;
-    const auto positional = parsed.unmatched();
-    if (positional.empty()) return fail(usage("name the node to drain"));
-    if (positional.size() > 1) return fail(usage("drain one node at a time"));
-    options.node = positional.front();
-    if (auto slash = options.node.find('/'); slash != std::string::npos) {
-      const std::string type = options.node.substr(0, slash);
-      if (type != "node" && type != "nodes" && type != "no")
-        return fail(usage(fmt::format("\"{}\": only nodes can be drained", options.node)));
-      options.node = options.node.substr(slash + 1);
-    }
-    if (options.node.empty()) return fail(usage("name the node to drain"));
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(usage(e.what()));
+  options.help = parsed.count("help") > 0;
+  if (options.help) return options;
+  options.json = parsed.count("json") > 0;
+  auto& op = options.op;
+  op.ignore_daemonsets = parsed.count("ignore-daemonsets") > 0;
+  op.delete_emptydir_data =
+      parsed.count("delete-emptydir-data") > 0 || parsed.count("delete-local-data") > 0;
+  op.force = parsed.count("force") > 0;
+  op.disable_eviction = parsed.count("disable-eviction") > 0;
+  op.dry_run = parsed.count("dry-run") > 0;
+  op.pod_selector = parsed["pod-selector"].as<std::string>();
+  const long long grace = parsed["grace-period"].as<long long>();
+  if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
+  if (grace >= 0) op.grace_period_seconds = grace;
+  const long long skip = parsed["skip-wait-for-delete-timeout"].as<long long>();
+  if (skip < 0) return fail(usage("--skip-wait-for-delete-timeout must be 0 or more seconds"));
+  if (skip > 0) op.skip_wait_for_delete_timeout_seconds = skip;
+  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+  if (!timeout) return fail(timeout.error());
+  op.timeout = *timeout;
+  const auto positional = parsed.unmatched();
+  if (positional.empty()) return fail(usage("name the node to drain"));
+  if (positional.size() > 1) return fail(usage("drain one node at a time"));
+  options.node = positional.front();
+  if (auto slash = options.node.find('/'); slash != std::string::npos) {
+    const std::string type = options.node.substr(0, slash);
+    if (type != "node" && type != "nodes" && type != "no")
+      return fail(usage(fmt::format("\"{}\": only nodes can be drained", options.node)));
+    options.node = options.node.substr(slash + 1);
   }
+  if (options.node.empty()) return fail(usage("name the node to drain"));
   return options;
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "orka/command_args.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
 #include "rr.hpp"
@@ -66,29 +67,23 @@ Result<std::vector<ObjectRef>> parse_targets(const std::vector<std::string>& pos
 }
 
 Result<RolloutCommandOptions> parse(const CommandContext& ctx) {
-  std::vector<std::string> storage{ctx.invoked_as};
-  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
   RolloutCommandOptions options;
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    options.help = parsed.count("help") > 0;
-    if (options.help) return options;
-    options.json = parsed.count("json") > 0;
-    options.op.wait = parsed.count("wait") > 0;
-    auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-    if (!timeout) return fail(timeout.error());
-    options.op.timeout = *timeout;
-    if (parsed.count("timeout") > 0 && !options.op.wait)
-      return fail(usage("--timeout only applies with --wait"));
-    auto targets = parse_targets(parsed.unmatched());
-    if (!targets) return fail(targets.error());
-    options.targets = std::move(*targets);
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(usage(e.what()));
-  }
+  options.help = parsed.count("help") > 0;
+  if (options.help) return options;
+  options.json = parsed.count("json") > 0;
+  options.op.wait = parsed.count("wait") > 0;
+  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+  if (!timeout) return fail(timeout.error());
+  options.op.timeout = *timeout;
+  if (parsed.count("timeout") > 0 && !options.op.wait)
+    return fail(usage("--timeout only applies with --wait"));
+  auto targets = parse_targets(parsed.unmatched());
+  if (!targets) return fail(targets.error());
+  options.targets = std::move(*targets);
   return options;
 }
 

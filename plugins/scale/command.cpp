@@ -6,6 +6,7 @@
 #include <limits>
 #include <ostream>
 
+#include "orka/command_args.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
 #include "scale.hpp"
@@ -83,49 +84,43 @@ Result<ObjectRef> parse_target(const std::vector<std::string>& positional) {
 }
 
 Result<ScaleCommandOptions> parse(const CommandContext& ctx) {
-  std::vector<std::string> storage{ctx.invoked_as};
-  storage.insert(storage.end(), ctx.args.begin(), ctx.args.end());
-  std::vector<char*> argv;
-  for (auto& arg : storage) argv.push_back(arg.data());
+  auto parser = make_parser();
+  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+  if (!parsed_or) return fail(parsed_or.error());
+  const cxxopts::ParseResult& parsed = *parsed_or;
   ScaleCommandOptions options;
-  try {
-    auto parser = make_parser();
-    auto parsed = parser.parse(static_cast<int>(argv.size()), argv.data());
-    options.help = parsed.count("help") > 0;
-    if (options.help) return options;
-    options.json = parsed.count("json") > 0;
-    if (parsed.count("replicas") == 0) return fail(usage("--replicas is required"));
-    auto replicas = replica_count(parsed["replicas"].as<long long>(), "--replicas");
-    if (!replicas) return fail(replicas.error());
-    options.replicas = *replicas;
-    if (parsed.count("current-replicas") > 0) {
-      auto current = replica_count(parsed["current-replicas"].as<long long>(), "--current-replicas");
-      if (!current) return fail(current.error());
-      options.op.current_replicas = *current;
-    }
-    const auto mode = parsed["mode"].as<std::string>();
-    if (mode == "subresource") {
-      options.mode = ScaleMode::Subresource;
-    } else if (mode == "apply") {
-      options.mode = ScaleMode::Apply;
-    } else {
-      return fail(usage(fmt::format("--mode must be subresource or apply, not \"{}\"", mode)));
-    }
-    options.op.force_conflicts = parsed.count("force-conflicts") > 0;
-    if (options.op.force_conflicts && options.mode != ScaleMode::Apply)
-      return fail(usage("--force-conflicts only applies with --mode apply"));
-    options.op.wait = parsed.count("wait") > 0;
-    auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-    if (!timeout) return fail(timeout.error());
-    options.op.timeout = *timeout;
-    if (parsed.count("timeout") > 0 && !options.op.wait)
-      return fail(usage("--timeout only applies with --wait"));
-    auto target = parse_target(parsed.unmatched());
-    if (!target) return fail(target.error());
-    options.target = *target;
-  } catch (const cxxopts::exceptions::exception& e) {
-    return fail(usage(e.what()));
+  options.help = parsed.count("help") > 0;
+  if (options.help) return options;
+  options.json = parsed.count("json") > 0;
+  if (parsed.count("replicas") == 0) return fail(usage("--replicas is required"));
+  auto replicas = replica_count(parsed["replicas"].as<long long>(), "--replicas");
+  if (!replicas) return fail(replicas.error());
+  options.replicas = *replicas;
+  if (parsed.count("current-replicas") > 0) {
+    auto current = replica_count(parsed["current-replicas"].as<long long>(), "--current-replicas");
+    if (!current) return fail(current.error());
+    options.op.current_replicas = *current;
   }
+  const auto mode = parsed["mode"].as<std::string>();
+  if (mode == "subresource") {
+    options.mode = ScaleMode::Subresource;
+  } else if (mode == "apply") {
+    options.mode = ScaleMode::Apply;
+  } else {
+    return fail(usage(fmt::format("--mode must be subresource or apply, not \"{}\"", mode)));
+  }
+  options.op.force_conflicts = parsed.count("force-conflicts") > 0;
+  if (options.op.force_conflicts && options.mode != ScaleMode::Apply)
+    return fail(usage("--force-conflicts only applies with --mode apply"));
+  options.op.wait = parsed.count("wait") > 0;
+  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+  if (!timeout) return fail(timeout.error());
+  options.op.timeout = *timeout;
+  if (parsed.count("timeout") > 0 && !options.op.wait)
+    return fail(usage("--timeout only applies with --wait"));
+  auto target = parse_target(parsed.unmatched());
+  if (!target) return fail(target.error());
+  options.target = *target;
   return options;
 }
 

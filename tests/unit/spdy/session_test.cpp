@@ -155,6 +155,37 @@ TEST_CASE("a reset stream fails alone while another stream keeps working") {
   CHECK(session->closed());
 }
 
+TEST_CASE("data the server sent before resetting a stream is still read, then the reset") {
+  SocketPair pair;
+  FakeSpdyServer server(pair.server);
+  CancelToken cancel;
+  std::thread script([&] {
+    server.expect_hello();
+    auto syn = server.next();
+    REQUIRE(syn);
+    server.reply(syn->stream_id);
+    // The kubelet's end of an exec: the status on the error stream, then RST_STREAM CANCEL.
+    server.data(syn->stream_id, R"({"status":"Failure","reason":"NonZeroExitCode"})");
+    std::string rst;
+    SpdyFrameEncoder::rst_stream(rst, syn->stream_id, SpdyRstStatus::Cancel);
+    server.send(rst);
+  });
+  auto session = start_session(pair.client, cancel);
+  auto stream = session->open_stream({{"streamtype", "error"}});
+  REQUIRE(stream.has_value());
+  script.join();
+  // Both frames have arrived before the first read (the reader thread queues them in order).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  char buffer[128];
+  auto got = (*stream)->read(buffer, sizeof buffer);
+  REQUIRE_MESSAGE(got.has_value(), got.error().message);
+  CHECK(std::string(buffer, *got) == R"({"status":"Failure","reason":"NonZeroExitCode"})");
+  auto after = (*stream)->read(buffer, sizeof buffer);
+  REQUIRE_FALSE(after.has_value());
+  CHECK(after.error().message == "the server reset SPDY stream 1 (CANCEL)");
+  session->close();
+}
+
 TEST_CASE("send flow control: a window exhausted by SETTINGS waits for WINDOW_UPDATE") {
   SocketPair pair;
   FakeSpdyServer server(pair.server);

@@ -92,6 +92,8 @@ TEST_CASE("port-forward plans") {
         std::vector{WireTransport::Spdy});
   CHECK(wires(plan_forward_transport(StreamTransport::Spdy, version(32))) ==
         std::vector{WireTransport::SpdyOverWebSocket, WireTransport::Spdy});
+  CHECK(wires(plan_forward_transport(StreamTransport::Spdy, std::nullopt)) ==
+        std::vector{WireTransport::Spdy, WireTransport::SpdyOverWebSocket});
   auto ws = plan_forward_transport(StreamTransport::WebSocket, version(32));
   CHECK(wires(ws) == std::vector{WireTransport::WebSocket});
   CHECK(plan_forward_transport(StreamTransport::Auto, version(20)).attempts[0].protocols ==

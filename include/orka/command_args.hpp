@@ -1,0 +1,44 @@
+// Command-line parsing for op commands: cxxopts over CommandContext::args, with its exceptions
+// turned into Usage errors (exit code 2) that carry the command's own hint. Header-only, so
+// only commands that include it need cxxopts.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "orka/error.hpp"
+
+namespace orka {
+inline namespace v0 {
+
+// Positional arguments stay in ParseResult::unmatched() when the parser allows them.
+inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
+                                                       const std::vector<std::string>& args,
+                                                       std::string_view hint) {
+  std::vector<const char*> argv;
+  argv.reserve(args.size() + 2);
+  argv.push_back(parser.program().c_str());
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  argv.push_back(nullptr);
+  try {
+    return parser.parse(static_cast<int>(argv.size() - 1), argv.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    return fail(ErrorKind::Usage, e.what(), std::string(hint));
+  }
+}
+
+// Every value given for a repeatable flag, in order, without cxxopts' comma splitting (a
+// regular expression may contain commas).
+inline std::vector<std::string> all_flag_values(const cxxopts::ParseResult& result,
+                                                std::string_view long_name) {
+  std::vector<std::string> values;
+  for (const auto& kv : result.arguments())
+    if (kv.key() == long_name) values.push_back(kv.value());
+  return values;
+}
+
+}  // namespace v0
+}  // namespace orka
