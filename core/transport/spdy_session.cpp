@@ -64,6 +64,7 @@ struct SpdySessionCore {
   std::int64_t session_send_window = kSpdyInitialWindow;
   std::int64_t initial_send_window = kSpdyInitialWindow;
   bool enforce_send_window = false;
+  bool peer_does_flow_control = false;  // it sent SETTINGS or WINDOW_UPDATE
   std::uint64_t session_consumed_unacked = 0;
   bool going_away = false;
   std::optional<Error> ended;  // why the session is over (connection closed, error, close())
@@ -125,6 +126,10 @@ struct SpdySessionCore {
   // Called with the mutex held after the app consumed `count` bytes of `stream` (null: bytes
   // dropped for a stream that is gone). Appends the WINDOW_UPDATEs now due to `out`.
   void account_consumed(SpdyStreamState* stream, std::size_t count, std::string& out) {
+    // A peer that never showed flow control (spdystream: kubelet, API server) ignores our
+    // WINDOW_UPDATEs, and one that reaches it after it closed its socket makes its kernel
+    // answer with a TCP RST, which destroys the output and exit status still on the way to us.
+    if (!peer_does_flow_control) return;
     session_consumed_unacked += count;
     if (session_consumed_unacked >= options.session_receive_window / 2) {
       SpdyFrameEncoder::window_update(out, 0,
@@ -303,6 +308,7 @@ struct SpdySessionCore {
   Result<void> on_settings(const SpdyFrame& frame) {
     {
       std::lock_guard lock(mutex);
+      peer_does_flow_control = true;
       if (options.send_flow_control == SpdySendFlowControl::Auto) enforce_send_window = true;
       for (const auto& setting : frame.settings) {
         if (setting.id != kSpdySettingInitialWindowSize) continue;
@@ -360,6 +366,7 @@ struct SpdySessionCore {
     std::string reset;
     {
       std::lock_guard lock(mutex);
+      peer_does_flow_control = true;
       if (options.send_flow_control == SpdySendFlowControl::Auto) enforce_send_window = true;
       if (frame.stream_id == 0) {
         session_send_window += frame.delta_window;
@@ -453,9 +460,8 @@ Result<std::size_t> SpdyStream::read(char* buffer, std::size_t size) {
     core.account_consumed(&stream, copied, window_updates);
   }
   core.changed.notify_all();  // the reader may wait for room in this stream's queue
-  if (!window_updates.empty()) {
-    if (auto written = core.write_frames(window_updates); !written) return fail(written.error());
-  }
+  // The bytes are the caller's either way; a connection that ended shows at the next read.
+  if (!window_updates.empty()) (void)core.write_frames(window_updates);
   return copied;
 }
 
@@ -610,7 +616,8 @@ Result<std::shared_ptr<SpdyStream>> SpdySession::open_stream(const SpdyHeaders& 
   const bool settled = core.changed.wait_for(lock, core.options.reply_timeout, [&] {
     return state->replied || state->reset || core.ended || core.cancel.cancelled();
   });
-  if (state->reset) return fail(*state->reset);
+  // Answered and then reset by the server: what it sent first is still read, then the reset.
+  if (state->reset && !(state->replied && state->reset_by_server)) return fail(*state->reset);
   // Answered: the stream may already hold all its data even if the connection ended since.
   if (state->replied && !core.cancel.cancelled()) return stream;
   if (core.ended || core.cancel.cancelled()) return fail(core.session_error());

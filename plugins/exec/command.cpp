@@ -9,6 +9,7 @@
 #include "cli_args.hpp"
 #include "exec_command.hpp"
 #include "orka/output.hpp"
+#include "orka/transport_choice.hpp"
 #include "pod_targets.hpp"
 #include "terminal.hpp"
 
@@ -126,6 +127,7 @@ Result<int> run_exec(CommandContext& ctx) {
   ExecOptions exec;
   exec.stdin = options.stdin;
   exec.tty = tty;
+  exec.transport = options.transport;
   if (tty) exec.initial_size = terminal_size(STDIN_FILENO);
 
   auto session = ctx.ops.exec(PodRef{*namespace_, name}, container, options.command, exec);
@@ -161,7 +163,7 @@ Result<ExecCommandOptions> parse_exec_args(const std::vector<std::string>& args)
   auto dashes = std::find(args.begin(), args.end(), "--");
   std::vector<std::string> flags(args.begin(), dashes);
   cxxopts::Options spec("exec", "Run a command in a container");
-  spec.custom_help("POD|TYPE/NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS...]");
+  spec.custom_help("POD|TYPE/NAME [-c CONTAINER] [-i] [-t] [--transport auto|websocket|spdy] -- COMMAND [ARGS...]");
   spec.positional_help("");
   // clang-format off
   spec.add_options()
@@ -169,6 +171,10 @@ Result<ExecCommandOptions> parse_exec_args(const std::vector<std::string>& args)
     ("c,container", "the container (default: the pod's default container)", cxxopts::value<std::string>())
     ("i,stdin", "pass local stdin to the command")
     ("t,tty", "allocate a terminal (local terminal in raw mode)")
+    ("transport", "auto|websocket|spdy: the wire form to the container. auto (default) picks by "
+     "server version: WebSocket v5 where offered, else SPDY/3.1 when stdin is attached (so the "
+     "command sees its end), else the faster form; -v shows the choice",
+     cxxopts::value<std::string>())
     ("q,quiet", "no notices on stderr")
     ("h,help", "this help");
   // clang-format on
@@ -198,6 +204,15 @@ Result<ExecCommandOptions> parse_exec_args(const std::vector<std::string>& args)
   options.stdin = r.count("stdin") > 0;
   options.tty = r.count("tty") > 0;
   options.quiet = r.count("quiet") > 0;
+  if (r.count("transport")) {
+    auto transport = parse_stream_transport(r["transport"].as<std::string>());
+    if (!transport) {
+      Error e = transport.error();
+      e.kind = ErrorKind::Usage;
+      return fail(std::move(e));
+    }
+    options.transport = *transport;
+  }
   return options;
 }
 
@@ -205,7 +220,9 @@ CommandSpec exec_command() {
   CommandSpec spec;
   spec.name = "exec";
   spec.summary = "Run a command in a container (stdin, TTY, exit code)";
-  spec.usage = "orka ops exec POD|TYPE/NAME [-c CONTAINER] [-i] [-t] -- COMMAND [ARGS...]";
+  spec.usage =
+      "orka ops exec POD|TYPE/NAME [-c CONTAINER] [-i] [-t] [--transport auto|websocket|spdy] -- COMMAND "
+      "[ARGS...]";
   spec.run = run_exec;
   return spec;
 }

@@ -1,62 +1,48 @@
 #include "exec.hpp"
 
-#include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
+#include "exec_spdy.hpp"
+#include "exec_websocket.hpp"
 #include "orka/channels.hpp"
+#include "orka/transport_choice.hpp"
 
 namespace orka::streaming {
 namespace {
 
-constexpr std::size_t kOutputChunks = 64;  // Block: nothing is lost, the socket waits
+using Duplex = DuplexStream<ExecChunk, ExecStatus>;
 
-// The input side: stdin bytes, resizes and the v5 close share one socket, one sender at a time.
-class ExecInput final : public DuplexInput {
- public:
-  explicit ExecInput(std::shared_ptr<WebSocket> socket) : socket_(std::move(socket)) {}
-
-  Result<void> write(std::string_view bytes) noexcept override {
-    try {
-      std::lock_guard lock(mutex_);
-      if (stdin_closed_) return fail(ErrorKind::Invalid, "stdin was already closed");
-      message_.assign(1, static_cast<char>(StreamChannel::Stdin));
-      message_.append(bytes);
-      return socket_->send(WsOpcode::Binary, message_);
-    } catch (const std::exception& e) {
-      return fail(ErrorKind::Internal, e.what());
-    }
+std::string describe_plan(const TransportPlan& plan) {
+  std::string attempts;
+  for (const TransportAttempt& attempt : plan.attempts) {
+    if (!attempts.empty()) attempts += ", then ";
+    attempts += to_string(attempt.wire);
   }
+  return plan.reason.empty() ? attempts : fmt::format("{} ({})", attempts, plan.reason);
+}
 
-  Result<void> close_write() noexcept override {
-    std::lock_guard lock(mutex_);
-    if (stdin_closed_) return {};
-    if (!protocol_supports_stdin_close(socket_->protocol()))
-      return fail(ErrorKind::Unsupported,
-                  fmt::format("the server speaks {}, which cannot signal the end of stdin: the "
-                              "remote command keeps reading until it exits by itself",
-                              socket_->protocol()),
-                  "make the command stop on its own (e.g. read a known number of bytes), or use a "
-                  "cluster that offers v5.channel.k8s.io (Kubernetes 1.29+)");
-    stdin_closed_ = true;
-    return socket_->send(WsOpcode::Binary, encode_close_message(StreamChannel::Stdin));
+// Opens one attempt's connection and starts the session on it. The error of a failed open is
+// returned untouched, so the caller can tell a protocol refusal from an API error.
+Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const TransportAttempt& attempt,
+                             const ExecOptions& options, const CancelToken& cancel,
+                             std::string& protocol) {
+  if (attempt.wire == WireTransport::WebSocket) {
+    if (request.protocols.empty()) request.protocols = exec_protocols();
+    auto socket = client.open_websocket(request, cancel);
+    if (!socket) return fail(socket.error());
+    protocol = (*socket)->protocol();
+    return start_websocket_exec(std::move(*socket), options, cancel);
   }
-
-  Result<void> resize(std::uint16_t columns, std::uint16_t rows) noexcept override {
-    try {
-      std::lock_guard lock(mutex_);
-      return socket_->send(WsOpcode::Binary, encode_resize_message(TerminalSize{columns, rows}));
-    } catch (const std::exception& e) {
-      return fail(ErrorKind::Internal, e.what());
-    }
-  }
-
- private:
-  std::shared_ptr<WebSocket> socket_;
-  std::mutex mutex_;
-  std::string message_;  // reused: one allocation for the session, not one per write
-  bool stdin_closed_ = false;
-};
+  if (request.protocols.empty()) request.protocols = {std::string(kChannelProtocolV4)};
+  const MuxFraming framing =
+      attempt.wire == WireTransport::Spdy ? MuxFraming::HttpUpgrade : MuxFraming::WebSocketTunnel;
+  auto connection = client.open_multiplexed(request, framing, cancel);
+  if (!connection) return fail(connection.error());
+  protocol = (*connection)->protocol();
+  return start_spdy_exec(std::move(*connection), options, cancel);
+}
 
 }  // namespace
 
@@ -77,84 +63,48 @@ std::string exec_path(const std::string& namespace_, const std::string& pod,
   return path;
 }
 
-Result<ExecStatus> pump_exec_output(WebSocket& socket, StreamWriter<ExecChunk>& out) {
-  std::optional<ExecStatus> status;
-  for (;;) {
-    auto message = socket.receive();
-    if (!message) {
-      if (status) return *status;
-      if (out.cancel().cancelled()) return fail(ErrorKind::Cancelled, "exec was cancelled");
-      Error e = message.error();
-      e.message = "the exec session broke before the command finished: " + e.message;
-      return fail(std::move(e));
-    }
-    if (message->opcode == WsOpcode::Close) break;
-    if (message->opcode != WsOpcode::Binary) continue;
-    if (message->payload.empty())
-      return fail(ErrorKind::Transport, "the server sent an empty exec message (no channel byte)");
-    const auto channel = static_cast<std::uint8_t>(message->payload.front());
-    switch (channel) {
-      case static_cast<std::uint8_t>(StreamChannel::Stdout):
-      case static_cast<std::uint8_t>(StreamChannel::Stderr): {
-        if (message->payload.size() == 1) break;
-        ExecChunk chunk;
-        chunk.channel = channel == 1 ? ExecChannel::Stdout : ExecChannel::Stderr;
-        message->payload.erase(0, 1);  // reuse the message's buffer for the chunk
-        chunk.data = std::move(message->payload);
-        if (!out.push(std::move(chunk))) return fail(ErrorKind::Cancelled, "exec was cancelled");
-        break;
-      }
-      case static_cast<std::uint8_t>(StreamChannel::Status): {
-        auto parsed = parse_exec_status(std::string_view(message->payload).substr(1));
-        if (!parsed) return fail(parsed.error());
-        status = *parsed;
-        break;
-      }
-      default:
-        break;  // channels this client did not ask for
-    }
-  }
-  // A clean close without a status: the kubelet sends none when the command succeeded on
-  // some versions; a failure always carries one.
-  return status.value_or(ExecStatus{});
-}
-
-DuplexStream<ExecChunk, ExecStatus> ExecOps::exec(const PodRef& pod, const std::string& container,
-                                                  const std::vector<std::string>& command,
-                                                  const ExecOptions& options) {
-  using Duplex = DuplexStream<ExecChunk, ExecStatus>;
+Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
+                     const std::vector<std::string>& command, const ExecOptions& options) {
   if (command.empty())
     return Duplex::failed(make_error(ErrorKind::Usage, "no command to run", "put it after --"));
-  if (options.transport == StreamTransport::Spdy)
-    return Duplex::failed(make_error(ErrorKind::Unsupported, "exec over SPDY is not available yet",
-                                     "use the default WebSocket transport"));
   auto client = client_source_();
   if (!client) return Duplex::failed(client.error());
   const std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
   UpgradeRequest request;
   request.path = exec_path(namespace_, pod.name, container, command, options);
-  request.protocols = exec_protocols();
   request.permission = Permission{"create", "", "pods", "exec", namespace_, pod.name};
   CancelToken cancel;
-  auto opened = (*client)->open_websocket(request, cancel);
-  if (!opened) return Duplex::failed(opened.error());
-  std::shared_ptr<WebSocket> socket(std::move(*opened));
-  auto input = std::make_shared<ExecInput>(socket);
-  if (options.tty && options.initial_size) {
-    // Before any input, so a full-screen program starts at the right size.
-    if (auto sent = input->resize(options.initial_size->columns, options.initial_size->rows); !sent) {
-      socket->close();
-      return Duplex::failed(sent.error());
-    }
+
+  std::optional<ServerVersion> server;
+  if (options.transport == StreamTransport::Auto) {
+    if (auto version = fetch_server_version(**client, cancel))
+      server = std::move(*version);
+    else
+      log(1, fmt::format("exec: could not read the server version ({}); choosing without it",
+                         version.error().message));
   }
-  auto output = Stream<ExecChunk, ExecStatus>::spawn(
-      kOutputChunks, Overflow::Block, cancel, [socket](StreamWriter<ExecChunk>& out) {
-        auto closer = out.cancel().on_cancel([socket] { socket->close(); });
-        auto status = pump_exec_output(*socket, out);
-        socket->close();
-        return status;
-      });
-  return Duplex(std::move(output), std::move(input));
+  const TransportPlan plan = plan_exec_transport(options.transport, server, options.stdin);
+  log(1, "exec: transport plan: " + describe_plan(plan));
+  if (plan.attempts.empty())
+    return Duplex::failed(make_error(ErrorKind::Internal, "the exec transport plan has no attempt"));
+
+  for (std::size_t i = 0; i < plan.attempts.size(); ++i) {
+    const TransportAttempt& attempt = plan.attempts[i];
+    request.protocols = attempt.protocols;
+    std::string protocol;
+    auto started = start_attempt(**client, request, attempt, options, cancel, protocol);
+    if (started) {
+      log(1, fmt::format("exec: using {} ({})", to_string(attempt.wire), protocol));
+      return std::move(*started);
+    }
+    const bool last = i + 1 == plan.attempts.size();
+    // Only a refused upgrade is safe to retry: nothing ran in the container yet.
+    if (last || !protocol.empty() || !is_protocol_refusal(started.error()))
+      return Duplex::failed(started.error());
+    log(1, fmt::format("exec: {} was refused ({}); trying {}", to_string(attempt.wire),
+                       started.error().message, to_string(plan.attempts[i + 1].wire)));
+  }
+  return Duplex::failed(make_error(ErrorKind::Internal, "unreachable: every exec attempt returned"));
 }
 
 }  // namespace orka::streaming

@@ -1,10 +1,11 @@
-// `orka ops exec POD|TYPE/NAME [-c C] [-i] [-t] -- CMD [ARGS…]`.
+// `orka ops exec POD|TYPE/NAME [-c C] [-i] [-t] [--transport T] -- CMD [ARGS…]`.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "orka/command.hpp"
+#include "orka/ops.hpp"
 
 namespace orka::streaming {
 
@@ -14,6 +15,7 @@ struct ExecCommandOptions {
   bool stdin = false;
   bool tty = false;
   bool quiet = false;
+  StreamTransport transport = StreamTransport::Auto;
   std::vector<std::string> command;
   bool help = false;
   std::string help_text;

@@ -4,6 +4,7 @@
 
 #include "cli_args.hpp"
 #include "orka/output.hpp"
+#include "orka/transport_choice.hpp"
 #include "pf_command.hpp"
 #include "port_mapping.hpp"
 
@@ -35,6 +36,7 @@ Result<int> run_pf(CommandContext& ctx) {
   }
   ForwardOptions forward;
   forward.addresses = options.addresses;
+  forward.transport = options.transport;
   auto events = ctx.ops.port_forward(target, options.ports, forward);
   auto stop = ctx.cancel.on_cancel([&events] { events.cancel(); });
   const bool verbose = ctx.services.verbosity() >= 1;
@@ -63,6 +65,9 @@ Result<int> run_pf(CommandContext& ctx) {
 std::string describe_event(const ForwardEvent& event, bool verbose) {
   switch (event.type) {
     case ForwardEvent::Type::Ready:
+      if (verbose && !event.transport.empty())
+        return fmt::format("Forwarding from {} -> {} (pod {}, {})", host_port(event.local_address, event.local_port),
+                           event.remote_port, event.pod, event.transport);
       return fmt::format("Forwarding from {} -> {} (pod {})", host_port(event.local_address, event.local_port),
                          event.remote_port, event.pod);
     case ForwardEvent::Type::ConnectionOpened:
@@ -90,6 +95,7 @@ nlohmann::json event_json(const ForwardEvent& event) {
       object["local_port"] = event.local_port;
       object["remote_port"] = event.remote_port;
       object["pod"] = event.pod;
+      object["transport"] = event.transport;
       break;
     case ForwardEvent::Type::ConnectionOpened:
     case ForwardEvent::Type::ConnectionClosed:
@@ -107,6 +113,7 @@ nlohmann::json event_json(const ForwardEvent& event) {
     case ForwardEvent::Type::Retargeted:
       object["pod"] = event.pod;
       object["message"] = event.message;
+      object["transport"] = event.transport;
       break;
     case ForwardEvent::Type::Closed:
       object["reason"] = event.message;
@@ -123,6 +130,7 @@ Result<PfCommandOptions> parse_pf_args(const std::vector<std::string>& args) {
   spec.add_options()
     ("positional", "target and ports", cxxopts::value<std::vector<std::string>>())
     ("address", "local address to listen on (repeatable; default 127.0.0.1; localhost = 127.0.0.1)", cxxopts::value<std::string>())
+    ("transport", "auto (default: picked per cluster version, -v shows it), websocket or spdy", cxxopts::value<std::string>())
     ("json", "print lifecycle events as JSON Lines")
     ("h,help", "this help");
   // clang-format on
@@ -161,6 +169,11 @@ Result<PfCommandOptions> parse_pf_args(const std::vector<std::string>& args) {
     }
   }
   if (options.addresses.empty()) options.addresses.push_back("127.0.0.1");
+  if (r.count("transport")) {
+    auto transport = parse_stream_transport(r["transport"].as<std::string>());
+    if (!transport) return fail(transport.error());
+    options.transport = *transport;
+  }
   options.json = r.count("json") > 0;
   return options;
 }
@@ -170,7 +183,9 @@ CommandSpec pf_command() {
   spec.name = "pf";
   spec.aliases = {"port-forward"};
   spec.summary = "Forward local ports to a pod, workload or service (survives failed connections)";
-  spec.usage = "orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [--address ADDR...] [--json]";
+  spec.usage =
+      "orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [--address ADDR...] [--transport auto|websocket|spdy] "
+      "[--json]";
   spec.run = run_pf;
   return spec;
 }

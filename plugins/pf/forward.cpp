@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "orka/channels.hpp"
+#include "orka/transport_choice.hpp"
 #include "port_mapping.hpp"
+#include "spdy_forward.hpp"
 #include "tcp_listener.hpp"
 
 namespace orka::streaming {
@@ -35,12 +37,13 @@ struct BoundListener {
 class ForwardSession {
  public:
   ForwardSession(std::shared_ptr<Client> client, std::string namespace_, Target target,
-                 std::vector<PortMapping> ports, ForwardOptions options)
+                 std::vector<PortMapping> ports, ForwardOptions options, ForwardDiagnostics diagnostics)
       : client_(std::move(client)),
         namespace_(std::move(namespace_)),
         target_(std::move(target)),
         ports_(std::move(ports)),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        diagnostics_(std::move(diagnostics)) {}
 
   Result<void> run(StreamWriter<ForwardEvent>& out) {
     const CancelToken& cancel = out.cancel();
@@ -50,7 +53,19 @@ class ForwardSession {
       std::lock_guard lock(mutex_);
       destination_ = *destination;
     }
+    // Decided once: every local connection of this forward uses the same wire.
+    auto wire = choose_forward_wire(*client_, namespace_, destination->pod, options_.transport, cancel, diagnostics_);
+    if (!wire) return fail(wire.error());
+    wire_ = wire->wire;
+    wire_protocols_ = wire->protocols;
+    if (wire_ != WireTransport::WebSocket) {
+      link_ = std::make_unique<MuxLink>(client_, namespace_, mux_framing(wire_), wire_protocols_);
+      link_->adopt(destination->pod, std::move(wire->connection));
+    }
     std::vector<BoundListener> listeners;
+    auto end_links = [&] {
+      if (link_) link_->close_all();
+    };
     auto close_listeners = [&] {
       for (auto& l : listeners) close_fd(l.listener.fd);
     };
@@ -60,6 +75,7 @@ class ForwardSession {
         auto bound = listen_on(address, port);
         if (!bound) {
           close_listeners();
+          end_links();
           return fail(bound.error());
         }
         port = bound->port;  // a picked port is shared by every address
@@ -73,12 +89,14 @@ class ForwardSession {
       ready.local_port = l.listener.port;
       ready.remote_port = destination->remote_ports[l.mapping];
       ready.pod = destination->pod;
+      ready.transport = std::string(to_string(wire_));
       out.push(std::move(ready));
     }
 
     int wake[2];
     if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
       close_listeners();
+      end_links();
       return fail(ErrorKind::Internal, "cannot create a pipe");
     }
     auto waker = cancel.on_cancel([fd = wake[1]] {
@@ -123,6 +141,7 @@ class ForwardSession {
     }
     close_listeners();
     connections.cancel();
+    end_links();  // a stream still waiting for the server's reply returns
     join_all();
     waker.reset();
     ::close(wake[0]);
@@ -167,6 +186,7 @@ class ForwardSession {
     ForwardEvent event;
     event.type = ForwardEvent::Type::Retargeted;
     event.pod = next->pod;
+    event.transport = std::string(to_string(wire_));
     event.message = fmt::format("pod {} is gone; forwarding to pod {}", current.pod, next->pod);
     out.push(std::move(event));
     return {};
@@ -186,30 +206,66 @@ class ForwardSession {
     const std::uint64_t id = ++next_id_;
     const std::uint16_t remote = destination.remote_ports[listener.mapping];
     raw->thread = std::thread([this, raw, fd, id, remote, local = listener.listener, pod = destination.pod,
-                               &out, cancel = connections.child()]() mutable {
-      bridge(fd, id, local, remote, pod, out, cancel);
+                               &out, shared = connections, cancel = connections.child()]() mutable {
+      if (link_)
+        bridge_spdy(fd, id, local, remote, pod, out, shared, cancel);
+      else
+        bridge_websocket(fd, id, local, remote, pod, out, cancel);
       raw->done = true;
     });
     connections_.push_back(std::move(connection));
   }
 
-  void bridge(int fd, std::uint64_t id, const Listener& local, std::uint16_t remote, const std::string& pod,
-              StreamWriter<ForwardEvent>& out, const CancelToken& cancel) {
-    auto event = [&](ForwardEvent::Type type) {
-      ForwardEvent e;
-      e.type = type;
-      e.connection = id;
-      e.local_address = local.address;
-      e.local_port = local.port;
-      e.remote_port = remote;
-      e.pod = pod;
-      return e;
-    };
+  static ForwardEvent connection_event(ForwardEvent::Type type, std::uint64_t id, const Listener& local,
+                                       std::uint16_t remote, const std::string& pod) {
+    ForwardEvent e;
+    e.type = type;
+    e.connection = id;
+    e.local_address = local.address;
+    e.local_port = local.port;
+    e.remote_port = remote;
+    e.pod = pod;
+    return e;
+  }
+
+  // One stream pair on the forward's shared SPDY connection (reopened when it ended, under
+  // `shared`: the connection outlives this local connection).
+  void bridge_spdy(int fd, std::uint64_t id, const Listener& local, std::uint16_t remote, const std::string& pod,
+                   StreamWriter<ForwardEvent>& out, const CancelToken& shared, const CancelToken& cancel) {
+    auto event = [&](ForwardEvent::Type type) { return connection_event(type, id, local, remote, pod); };
+    out.push(event(ForwardEvent::Type::ConnectionOpened));
+    SpdyForwardOutcome outcome;
+    auto connection = link_->acquire(pod, shared);
+    if (!connection) {
+      if (connection.error().kind == ErrorKind::NotFound) check_pod_now_ = true;
+      if (connection.error().kind != ErrorKind::Cancelled) outcome.error = connection.error().message;
+    } else {
+      outcome = forward_over_spdy(fd, **connection, remote, next_request_id_++, cancel);
+      // The pod or the API server went away: look now rather than at the next periodic check.
+      if ((*connection)->closed()) check_pod_now_ = true;
+      if (!outcome.error.empty() && !cancel.cancelled()) link_->retire(*connection);
+    }
+    if (!outcome.error.empty() && !cancel.cancelled()) {
+      auto error = event(ForwardEvent::Type::ConnectionError);
+      error.message = std::move(outcome.error);
+      out.push(std::move(error));
+    }
+    ::close(fd);
+    auto closed = event(ForwardEvent::Type::ConnectionClosed);
+    closed.bytes_in = outcome.bytes_in;
+    closed.bytes_out = outcome.bytes_out;
+    out.push(std::move(closed));
+  }
+
+  // One WebSocket per local connection (the kubelet's port-forward WebSocket protocol).
+  void bridge_websocket(int fd, std::uint64_t id, const Listener& local, std::uint16_t remote, const std::string& pod,
+                        StreamWriter<ForwardEvent>& out, const CancelToken& cancel) {
+    auto event = [&](ForwardEvent::Type type) { return connection_event(type, id, local, remote, pod); };
     out.push(event(ForwardEvent::Type::ConnectionOpened));
     UpgradeRequest request;
     request.path = fmt::format("/api/v1/namespaces/{}/pods/{}/portforward?{}", url_encode(namespace_),
                                url_encode(pod), portforward_query({remote}));
-    request.protocols = portforward_protocols();
+    request.protocols = wire_protocols_;
     request.permission = Permission{"create", "", "pods", "portforward", namespace_, pod};
     auto opened = client_->open_websocket(request, cancel);
     std::uint64_t bytes_in = 0;
@@ -300,6 +356,11 @@ class ForwardSession {
   Target target_;
   std::vector<PortMapping> ports_;
   ForwardOptions options_;
+  ForwardDiagnostics diagnostics_;
+  WireTransport wire_ = WireTransport::WebSocket;
+  std::vector<std::string> wire_protocols_;
+  std::unique_ptr<MuxLink> link_;  // the SPDY forms only
+  std::atomic<std::uint64_t> next_request_id_{0};  // kubectl's requestID: a counter from 0
   std::mutex mutex_;
   ForwardDestination destination_;
   std::list<std::unique_ptr<Connection>> connections_;  // touched by the accept loop only
@@ -365,14 +426,12 @@ Stream<ForwardEvent> ForwardOps::port_forward(const ObjectRef& target, const std
     return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no ports to forward", "name at least one [LOCAL:]REMOTE"));
   if (options.addresses.empty())
     return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no local address to listen on"));
-  if (options.transport == StreamTransport::Spdy)
-    return Stream<ForwardEvent>::failed(make_error(ErrorKind::Unsupported, "port-forward over SPDY is not available yet"));
   auto parsed = forward_target(target);
   if (!parsed) return Stream<ForwardEvent>::failed(parsed.error());
   auto client = client_source_();
   if (!client) return Stream<ForwardEvent>::failed(client.error());
   std::string namespace_ = target.namespace_.empty() ? (*client)->default_namespace() : target.namespace_;
-  auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options);
+  auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options, diagnostics_);
   return Stream<ForwardEvent>::spawn(kEventCapacity, Overflow::Block, CancelToken(),
                                      [session](StreamWriter<ForwardEvent>& out) { return session->run(out); });
 }

@@ -1,5 +1,6 @@
-// The port-forward op: local listeners, one WebSocket to pods/portforward per accepted TCP
-// connection, lifecycle events on a Stream<ForwardEvent>. A connection's failure is an event;
+// The port-forward op: local listeners and, per accepted TCP connection, either a WebSocket to
+// pods/portforward or a stream pair on the forward's shared SPDY connection (the transport is
+// chosen once when the forward starts); lifecycle events on a Stream<ForwardEvent>. A connection's failure is an event;
 // the forward ends only on cancel, or when a bare pod goes away (workloads and services are
 // re-resolved to a new ready pod).
 #pragma once
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "orka/client.hpp"
+#include "forward_transport.hpp"
 #include "orka/ops.hpp"
 #include "pod_targets.hpp"
 
@@ -19,13 +21,15 @@ using ClientSource = std::function<Result<std::shared_ptr<Client>>()>;
 
 class ForwardOps final : public OrkaOps {
  public:
-  explicit ForwardOps(ClientSource client_source) : client_source_(std::move(client_source)) {}
+  explicit ForwardOps(ClientSource client_source, ForwardDiagnostics diagnostics = {})
+      : client_source_(std::move(client_source)), diagnostics_(std::move(diagnostics)) {}
 
   Stream<ForwardEvent> port_forward(const ObjectRef& target, const std::vector<PortMapping>& ports,
                                     const ForwardOptions& options) override;
 
  private:
   ClientSource client_source_;
+  ForwardDiagnostics diagnostics_;
 };
 
 // Where connections go right now: a pod and, per mapping, the container port.

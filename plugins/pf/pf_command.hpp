@@ -1,4 +1,4 @@
-// `orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [--address ADDR...] [--json]`.
+// `orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [--address ADDR...] [--transport T] [--json]`.
 #pragma once
 
 #include <string>
@@ -14,6 +14,7 @@ struct PfCommandOptions {
   std::string target;
   std::vector<PortMapping> ports;
   std::vector<std::string> addresses;
+  StreamTransport transport = StreamTransport::Auto;
   bool json = false;
   bool help = false;
   std::string help_text;

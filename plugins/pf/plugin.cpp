@@ -7,7 +7,9 @@ namespace {
 
 orka::Result<void> register_pf(orka::Registry& registry) {
   orka::Services& services = registry.services();
-  auto ops = std::make_shared<orka::streaming::ForwardOps>([&services] { return services.client(); });
+  auto ops = std::make_shared<orka::streaming::ForwardOps>(
+      [&services] { return services.client(); },
+      [&services](int level, std::string_view line) { services.log(level, line); });
   if (auto provided = registry.provide(orka::OpKind::PortForward, std::move(ops)); !provided) return provided;
   return registry.add_command(orka::streaming::pf_command());
 }

@@ -18,6 +18,13 @@ std::string channel(std::uint8_t c, std::string data) { return std::string(1, st
 
 constexpr const char* kExit42 = R"({"metadata":{},"status":"Failure","message":"command terminated with non-zero exit code: error executing command [sh -c exit 42], exit code 42","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"42"}]}})";
 
+// These tests are about the WebSocket framing: no transport choice involved.
+ExecOptions websocket_options() {
+  ExecOptions options;
+  options.transport = StreamTransport::WebSocket;
+  return options;
+}
+
 struct Session {
   std::shared_ptr<FakeClient> client = std::make_shared<FakeClient>();
   ScriptedWebSocket* socket = nullptr;
@@ -50,7 +57,7 @@ TEST_CASE("output chunks by channel and the remote exit code") {
   s.socket->script(WsOpcode::Binary, channel(2, "err"));
   s.socket->script(WsOpcode::Binary, channel(3, kExit42));
   s.socket->script(WsOpcode::Close, std::string("\x03\xe8", 2));
-  auto session = s.ops.exec(PodRef{"ns", "web-1"}, "app", {"sh", "-c", "exit 42"}, ExecOptions{});
+  auto session = s.ops.exec(PodRef{"ns", "web-1"}, "app", {"sh", "-c", "exit 42"}, websocket_options());
   std::string out, err;
   while (auto chunk = session.next())
     (chunk.value->channel == ExecChannel::Stdout ? out : err) += chunk.value->data;
@@ -68,7 +75,7 @@ TEST_CASE("success status is exit code 0") {
   Session s("v4.channel.k8s.io");
   s.socket->script(WsOpcode::Binary, channel(3, R"({"metadata":{},"status":"Success"})"));
   s.socket->script(WsOpcode::Close, "");
-  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"true"}, ExecOptions{});
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"true"}, websocket_options());
   while (session.next()) {
   }
   auto status = session.finish();
@@ -81,7 +88,7 @@ TEST_CASE("a command that cannot start is an error with the server's message") {
   s.socket->script(WsOpcode::Binary,
                    channel(3, R"({"metadata":{},"status":"Failure","message":"OCI runtime exec failed: exec: \"nope\": executable file not found in $PATH: unknown","reason":"InternalError"})"));
   s.socket->script(WsOpcode::Close, "");
-  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"nope"}, ExecOptions{});
+  auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"nope"}, websocket_options());
   while (session.next()) {
   }
   auto status = session.finish();
@@ -92,14 +99,14 @@ TEST_CASE("a command that cannot start is an error with the server's message") {
 TEST_CASE("a failed handshake is the stream's error at once") {
   auto client = std::make_shared<FakeClient>();  // no websocket scripted
   ExecOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto session = ops.exec(PodRef{"ns", "p"}, "", {"ls"}, ExecOptions{});
+  auto session = ops.exec(PodRef{"ns", "p"}, "", {"ls"}, websocket_options());
   CHECK_FALSE(session.next());
   CHECK_FALSE(session.finish());
 }
 
 TEST_CASE("stdin, resize and close on v5; initial size before anything else") {
   Session s("v5.channel.k8s.io");
-  ExecOptions options;
+  ExecOptions options = websocket_options();
   options.stdin = true;
   options.tty = true;
   options.initial_size = TerminalSize{120, 40};
@@ -121,7 +128,7 @@ TEST_CASE("stdin, resize and close on v5; initial size before anything else") {
 
 TEST_CASE("closing stdin on v4 says the remote cannot see EOF") {
   Session s("v4.channel.k8s.io");
-  ExecOptions options;
+  ExecOptions options = websocket_options();
   options.stdin = true;
   auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"cat"}, options);
   auto closed = session.close_write();

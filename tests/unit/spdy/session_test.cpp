@@ -270,6 +270,10 @@ TEST_CASE("receive flow control: consumed data is granted back in large WINDOW_U
     auto settings = server.next();
     REQUIRE(settings);
     CHECK(settings->settings.at(0).value == 8192);
+    // A peer that does flow control says so (here: its own initial window).
+    std::string own_settings;
+    SpdyFrameEncoder::settings(own_settings, {{0, kSpdySettingInitialWindowSize, 1 << 20}});
+    server.send(own_settings);
     auto syn = server.next();
     REQUIRE(syn);
     CHECK(syn->type == SpdyFrameType::SynStream);
@@ -303,6 +307,35 @@ TEST_CASE("receive flow control: consumed data is granted back in large WINDOW_U
   REQUIRE(stream.has_value());
   CHECK(read_all(**stream).size() == 4 * 8192);
   script.join();
+}
+
+TEST_CASE("receive flow control: a peer that never showed flow control gets no WINDOW_UPDATE") {
+  // spdystream ignores them, and one arriving after it closed its socket draws a TCP RST that
+  // destroys the exit status still in flight.
+  SocketPair pair;
+  FakeSpdyServer server(pair.server);
+  CancelToken cancel;
+  SpdySessionOptions options;
+  options.stream_receive_window = 8192;
+  options.session_receive_window = kSpdyInitialWindow;
+  int window_updates = 0;
+  std::thread script([&] {
+    auto settings = server.next();
+    REQUIRE(settings);
+    auto syn = server.next();
+    REQUIRE(syn);
+    server.reply(syn->stream_id);
+    for (int i = 0; i < 32; ++i) server.data(syn->stream_id, pattern(8192));
+    server.data(syn->stream_id, {}, true);
+    while (auto frame = server.next(std::chrono::milliseconds(300)))
+      if (frame->type == SpdyFrameType::WindowUpdate) ++window_updates;
+  });
+  auto session = start_session(pair.client, cancel, options);
+  auto stream = session->open_stream({});
+  REQUIRE(stream.has_value());
+  CHECK(read_all(**stream).size() == 32 * 8192);
+  script.join();
+  CHECK(window_updates == 0);
 }
 
 TEST_CASE("PING: the server's is echoed, ours is answered") {

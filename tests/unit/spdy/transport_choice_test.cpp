@@ -72,13 +72,14 @@ TEST_CASE("exec, auto: v5 WebSocket on new servers, only v5 when stdin needs its
   CHECK(unknown.reason.find("unknown") != std::string::npos);
 }
 
-TEST_CASE("exec, auto: SPDY first on servers before 1.30") {
+TEST_CASE("exec, auto, servers before 1.30: SPDY when stdin is attached, else WebSocket") {
   auto with_stdin = plan_exec_transport(StreamTransport::Auto, version(20), true);
   CHECK(wires(with_stdin) == std::vector{WireTransport::Spdy, WireTransport::WebSocket});
   CHECK(with_stdin.reason.find("v1.20.0") != std::string::npos);
   CHECK(with_stdin.reason.find("stdin") != std::string::npos);
   auto output_only = plan_exec_transport(StreamTransport::Auto, version(29), false);
-  CHECK(output_only.attempts.front().wire == WireTransport::Spdy);
+  CHECK(wires(output_only) == std::vector{WireTransport::WebSocket, WireTransport::Spdy});
+  CHECK(output_only.attempts.front().protocols.size() == 2);
 }
 
 TEST_CASE("port-forward plans") {
