@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -175,47 +177,66 @@ class HttpClient final : public Client {
 
   Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest& request,
                                                     const CancelToken& cancel) override {
-    auto credentials = current_credentials(cancel);
-    if (!credentials) return std::unexpected(credentials.error());
-    std::string what = fmt::format("GET {}{} (WebSocket)", url_.display(), request.path);
-    for (bool refreshed = false;;) {
-      auto started = SteadyClock::now();
-      log(2, [&] {
-        return fmt::format("{} offering {}", what, fmt::join(request.protocols, ", "));
-      });
-      auto connection = factory_->connect(*credentials, cancel);
-      if (!connection) return std::unexpected(connection.error());
-      auto socket = websocket_connect(std::move(*connection), url_.host_header(), url_.path_prefix,
-                                      request, *credentials, cancel);
-      if (socket) {
-        log(1, [&] {
-          return fmt::format("{} 101 Switching Protocols ({}) in {}ms", what,
-                             (*socket)->protocol(), elapsed_ms(started));
+    return upgrade(
+        fmt::format("GET {}{} (WebSocket)", url_.display(), request.path), request, cancel,
+        [&](std::unique_ptr<Connection> connection, const Credentials& credentials)
+            -> Result<std::pair<std::unique_ptr<WebSocket>, std::string>> {
+          auto socket = websocket_connect(std::move(connection), url_.host_header(),
+                                          url_.path_prefix, request, credentials, cancel);
+          if (!socket) return std::unexpected(socket.error());
+          std::string protocol = (*socket)->protocol();
+          return std::pair{std::move(*socket), std::move(protocol)};
         });
-        return socket;
-      }
-      log(1, [&] {
-        return fmt::format("{} failed in {}ms: {}", what, elapsed_ms(started),
-                           mask_secrets(socket.error().message));
-      });
-      if (socket.error().http_status == 401 && !refreshed && config_.auth) {
-        refreshed = true;
-        if (auto fresh = config_.auth->refresh(cancel)) {
-          credentials = std::move(fresh);
-          continue;
-        }
-      }
-      return socket;
-    }
   }
 
   Result<std::unique_ptr<MuxConnection>> open_multiplexed(const UpgradeRequest& request,
                                                            MuxFraming framing,
                                                            const CancelToken& cancel) override {
     if (framing == MuxFraming::WebSocketTunnel) return open_tunnelled_spdy(request, cancel);
+    auto upgraded = upgrade(
+        fmt::format("POST {}{} (SPDY/3.1)", url_.display(), request.path), request, cancel,
+        [&](std::unique_ptr<Connection> connection, const Credentials& credentials)
+            -> Result<std::pair<SpdyUpgraded, std::string>> {
+          auto result = spdy_upgrade(std::move(connection), url_.host_header(), url_.path_prefix,
+                                     request, credentials, cancel, "POST");
+          if (!result) return std::unexpected(result.error());
+          if (result->protocol.empty() && !request.protocols.empty()) {
+            // Without a named protocol the server means the pre-versioning one, whose framing
+            // differs from every protocol orka offers.
+            Error error = make_error(
+                ErrorKind::Unsupported,
+                fmt::format("SPDY upgrade failed: the server named no stream protocol (offered {})",
+                            fmt::join(request.protocols, ", ")));
+            error.reason = "ProtocolRefused";
+            return std::unexpected(std::move(error));
+          }
+          std::string protocol = result->protocol;
+          return std::pair{std::move(*result), std::move(protocol)};
+        });
+    if (!upgraded) return std::unexpected(upgraded.error());
+    auto session = SpdySession::start(std::move(upgraded->pipe), cancel);
+    if (!session) return std::unexpected(session.error());
+    return make_spdy_mux_connection(std::move(*session), std::move(upgraded->protocol),
+                                    MuxFraming::HttpUpgrade);
+  }
+
+  std::string default_namespace() const override {
+    return config_.namespace_.empty() ? "default" : config_.namespace_;
+  }
+
+  std::string server() const override { return config_.server; }
+
+ private:
+  // An HTTP/1.1 Upgrade on a new connection, logged at -v, retried once with refreshed
+  // credentials after a 401. `handshake(connection, credentials)` yields the upgraded object
+  // and the protocol the server chose.
+  template <class Handshake>
+  auto upgrade(const std::string& what, const UpgradeRequest& request, const CancelToken& cancel,
+               Handshake handshake)
+      -> Result<typename std::invoke_result_t<Handshake, std::unique_ptr<Connection>,
+                                              const Credentials&>::value_type::first_type> {
     auto credentials = current_credentials(cancel);
     if (!credentials) return std::unexpected(credentials.error());
-    std::string what = fmt::format("POST {}{} (SPDY/3.1)", url_.display(), request.path);
     for (bool refreshed = false;;) {
       auto started = SteadyClock::now();
       log(2, [&] {
@@ -223,27 +244,13 @@ class HttpClient final : public Client {
       });
       auto connection = factory_->connect(*credentials, cancel);
       if (!connection) return std::unexpected(connection.error());
-      auto upgraded = spdy_upgrade(std::move(*connection), url_.host_header(), url_.path_prefix,
-                                   request, *credentials, cancel, "POST");
-      if (upgraded && upgraded->protocol.empty() && !request.protocols.empty()) {
-        // Without a named protocol the server means the pre-versioning one, whose framing
-        // differs from every protocol orka offers.
-        Error error = make_error(
-            ErrorKind::Unsupported,
-            fmt::format("SPDY upgrade failed: the server named no stream protocol (offered {})",
-                        fmt::join(request.protocols, ", ")));
-        error.reason = "ProtocolRefused";
-        upgraded = std::unexpected(std::move(error));
-      }
+      auto upgraded = handshake(std::move(*connection), *credentials);
       if (upgraded) {
         log(1, [&] {
-          return fmt::format("{} 101 Switching Protocols ({}) in {}ms", what, upgraded->protocol,
+          return fmt::format("{} 101 Switching Protocols ({}) in {}ms", what, upgraded->second,
                              elapsed_ms(started));
         });
-        auto session = SpdySession::start(std::move(upgraded->pipe), cancel);
-        if (!session) return std::unexpected(session.error());
-        return make_spdy_mux_connection(std::move(*session), std::move(upgraded->protocol),
-                                        MuxFraming::HttpUpgrade);
+        return std::move(upgraded->first);
       }
       log(1, [&] {
         return fmt::format("{} failed in {}ms: {}", what, elapsed_ms(started),
@@ -260,13 +267,6 @@ class HttpClient final : public Client {
     }
   }
 
-  std::string default_namespace() const override {
-    return config_.namespace_.empty() ? "default" : config_.namespace_;
-  }
-
-  std::string server() const override { return config_.server; }
-
- private:
   // The ≥1.31 form: the same SPDY session over binary WebSocket messages, the protocol named
   // as the subprotocol `SPDY/3.1+<protocol>`.
   Result<std::unique_ptr<MuxConnection>> open_tunnelled_spdy(const UpgradeRequest& request,

@@ -3,12 +3,14 @@
 // only commands that include it need cxxopts.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <cxxopts.hpp>
 
+#include "orka/duration.hpp"
 #include "orka/error.hpp"
 
 namespace orka {
@@ -38,6 +40,25 @@ inline std::vector<std::string> all_flag_values(const cxxopts::ParseResult& resu
   for (const auto& kv : result.arguments())
     if (kv.key() == long_name) values.push_back(kv.value());
   return values;
+}
+
+struct WaitFlags {
+  bool wait = false;
+  std::chrono::milliseconds timeout{0};  // 0: no limit
+};
+
+// The `--wait` and `--timeout DURATION` pair of the mutating commands (declared by the parser
+// with a default for --timeout); a timeout without --wait is a Usage error carrying `hint`.
+inline Result<WaitFlags> parse_wait_flags(const cxxopts::ParseResult& parsed,
+                                          std::string_view hint) {
+  WaitFlags flags;
+  flags.wait = parsed.count("wait") > 0;
+  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
+  if (!timeout) return fail(timeout.error());
+  flags.timeout = *timeout;
+  if (parsed.count("timeout") > 0 && !flags.wait)
+    return fail(ErrorKind::Usage, "--timeout only applies with --wait", std::string(hint));
+  return flags;
 }
 
 }  // namespace v0

@@ -56,7 +56,6 @@ Result<DeleteCommandOptions> parse(const CommandContext& ctx) {
   if (options.help) return options;
   options.json = parsed.count("json") > 0;
   options.op.force = parsed.count("force") > 0;
-  options.op.wait = parsed.count("wait") > 0;
   const long long grace = parsed["grace-period"].as<long long>();
   if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
   if (parsed.count("now") > 0) {
@@ -66,11 +65,10 @@ Result<DeleteCommandOptions> parse(const CommandContext& ctx) {
   } else if (grace >= 0) {
     options.op.grace_period_seconds = grace;
   }
-  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-  if (!timeout) return fail(timeout.error());
-  options.op.timeout = *timeout;
-  if (parsed.count("timeout") > 0 && !options.op.wait)
-    return fail(usage("--timeout only applies with --wait"));
+  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+  if (!wait) return fail(wait.error());
+  options.op.wait = wait->wait;
+  options.op.timeout = wait->timeout;
   options.pods = parsed.unmatched();
   if (options.pods.empty()) return fail(usage("name at least one pod"));
   for (auto& pod : options.pods) {

@@ -75,12 +75,10 @@ Result<RolloutCommandOptions> parse(const CommandContext& ctx) {
   options.help = parsed.count("help") > 0;
   if (options.help) return options;
   options.json = parsed.count("json") > 0;
-  options.op.wait = parsed.count("wait") > 0;
-  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-  if (!timeout) return fail(timeout.error());
-  options.op.timeout = *timeout;
-  if (parsed.count("timeout") > 0 && !options.op.wait)
-    return fail(usage("--timeout only applies with --wait"));
+  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+  if (!wait) return fail(wait.error());
+  options.op.wait = wait->wait;
+  options.op.timeout = wait->timeout;
   auto targets = parse_targets(parsed.unmatched());
   if (!targets) return fail(targets.error());
   options.targets = std::move(*targets);

@@ -112,12 +112,10 @@ Result<ScaleCommandOptions> parse(const CommandContext& ctx) {
   options.op.force_conflicts = parsed.count("force-conflicts") > 0;
   if (options.op.force_conflicts && options.mode != ScaleMode::Apply)
     return fail(usage("--force-conflicts only applies with --mode apply"));
-  options.op.wait = parsed.count("wait") > 0;
-  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-  if (!timeout) return fail(timeout.error());
-  options.op.timeout = *timeout;
-  if (parsed.count("timeout") > 0 && !options.op.wait)
-    return fail(usage("--timeout only applies with --wait"));
+  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+  if (!wait) return fail(wait.error());
+  options.op.wait = wait->wait;
+  options.op.timeout = wait->timeout;
   auto target = parse_target(parsed.unmatched());
   if (!target) return fail(target.error());
   options.target = *target;

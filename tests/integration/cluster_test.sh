@@ -5,22 +5,7 @@
 # Assumes the cluster is up (tests/integration/run.sh brings it up).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIX=$ROOT/tests/integration/fixtures
-CLUSTER_DIR=${ORKA_CLUSTER_DIR:-${HOME:-/root}/.cache/orka-cluster}
-if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$ROOT/scripts/cluster" env)"; fi
-export KUBECONFIG
-RESTRICTED_KUBECONFIG=$CLUSTER_DIR/restricted.kubeconfig
-
-find_kubectl() {
-  if [[ -n ${KUBECTL:-} ]]; then echo "$KUBECTL"; return; fi
-  local k
-  k=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -1)
-  [[ -n $k ]] && { echo "$k"; return; }
-  command -v kubectl && return
-  echo "FAIL: no kubectl found (set KUBECTL)" >&2; exit 1
-}
-KUBECTL_BIN=$(find_kubectl)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 
 NS=orka-it-cluster-$$
 FAILED=0

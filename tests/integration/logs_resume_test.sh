@@ -9,25 +9,9 @@
 # Other users of the cluster see the API server go away for the ~10-40 s of the restart.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIX=$ROOT/tests/integration/fixtures
-CLUSTER=$ROOT/scripts/cluster
-CLUSTER_DIR=${ORKA_CLUSTER_DIR:-${HOME:-/root}/.cache/orka-cluster}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+require_orka
 APISERVER_PIDFILE=$CLUSTER_DIR/run/kube-apiserver.pid
-if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$CLUSTER" env)"; fi
-export KUBECONFIG
-ORKA=${ORKA_BIN:-${ORKA_BUILD_DIR:-$ROOT/build}/app/orka}
-[[ -x $ORKA ]] || { echo "FAIL: no orka binary at $ORKA (set ORKA_BIN)" >&2; exit 1; }
-
-find_kubectl() {
-  if [[ -n ${KUBECTL:-} ]]; then echo "$KUBECTL"; return; fi
-  local k
-  k=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -1)
-  [[ -n $k ]] && { echo "$k"; return; }
-  command -v kubectl && return
-  echo "FAIL: no kubectl found (set KUBECTL)" >&2; exit 1
-}
-KUBECTL_BIN=$(find_kubectl)
 
 NS=orka-it-logs-resume-$$
 FAILED=0

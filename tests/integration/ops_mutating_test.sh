@@ -8,22 +8,13 @@
 # setup and checks. One line per check; exits non-zero if any check failed.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIX=$ROOT/tests/integration/fixtures
-CLUSTER_DIR=${ORKA_CLUSTER_DIR:-$HOME/.cache/orka-cluster}
-if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$ROOT/scripts/cluster" env)"; fi
-export KUBECONFIG
-RESTRICTED_KUBECONFIG=${ORKA_RESTRICTED_KUBECONFIG:-$CLUSTER_DIR/restricted.kubeconfig}
-
-BUILD_DIR=${ORKA_BUILD_DIR:-$ROOT/build}
-ORKA=${ORKA_BIN:-$BUILD_DIR/app/orka}
-[[ -x $ORKA ]] || { echo "FAIL: no orka executable at $ORKA (set ORKA_BIN or ORKA_BUILD_DIR)"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+require_orka
 if [[ -z ${ORKA_PLUGIN_PATH:-} ]]; then
   plugin_dir=$(cd "$(dirname "$ORKA")/.." && pwd)/plugins
   ORKA_PLUGIN_PATH=$(ls -d "$plugin_dir"/*/ 2>/dev/null | tr '\n' ':')
   export ORKA_PLUGIN_PATH
 fi
-KUBECTL_BIN=${KUBECTL:-$(command -v kubectl)}
 
 NS=orka-it-mutating-$$
 FAILED=0

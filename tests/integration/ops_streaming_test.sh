@@ -5,24 +5,8 @@
 # up (tests/integration/run.sh brings it up). Makes and deletes its own namespace.
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIX=$ROOT/tests/integration/fixtures
-CLUSTER_DIR=${ORKA_CLUSTER_DIR:-${HOME:-/root}/.cache/orka-cluster}
-if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$ROOT/scripts/cluster" env)"; fi
-export KUBECONFIG
-RESTRICTED_KUBECONFIG=${ORKA_RESTRICTED_KUBECONFIG:-$CLUSTER_DIR/restricted.kubeconfig}
-ORKA=${ORKA_BIN:-${ORKA_BUILD_DIR:-$ROOT/build}/app/orka}
-[[ -x $ORKA ]] || { echo "FAIL: no orka binary at $ORKA (set ORKA_BIN)" >&2; exit 1; }
-
-find_kubectl() {
-  if [[ -n ${KUBECTL:-} ]]; then echo "$KUBECTL"; return; fi
-  local k
-  k=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -1)
-  [[ -n $k ]] && { echo "$k"; return; }
-  command -v kubectl && return
-  echo "FAIL: no kubectl found (set KUBECTL)" >&2; exit 1
-}
-KUBECTL_BIN=$(find_kubectl)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+require_orka
 
 NS=orka-it-streaming-$$
 FAILED=0
@@ -157,7 +141,7 @@ fi
 # single SIGINT reaches orka; the EXIT trap kills it if the test dies first.
 "$ORKA" -n "$NS" ops pf svc/web :http --json >"$TMP/pf.json" 2>"$TMP/pf.err" &
 pf_pid=$!
-BG_PIDS+=($pf_pid)
+BG_PIDS+=("$pf_pid")
 pf_port() { python3 -c 'import json,sys
 for l in open(sys.argv[1]):
     o = json.loads(l)
@@ -191,11 +175,19 @@ assert events[-1]["event"] == "closed"' "$TMP/pf.json"
 fi
 
 # A connection the pod side refuses (nothing listens on 9) is an error event, not the end.
-two_web_pods() { [[ $(kc get pods -l app=web -o name | wc -l) -eq 2 ]]; }
-wait_for 60 two_web_pods || fail "deploy/web did not scale back to 2 pods"
-"$ORKA" -n "$NS" ops pf "$(kc get pods -l app=web -o jsonpath='{.items[0].metadata.name}')" :9 :8080 --json >"$TMP/pf2.json" 2>&1 &
+# Only running pods that are not being deleted count: the pod deleted above may still be in
+# its grace period.
+live_web_pods() {
+  kc get pods -l app=web -o json | python3 -c 'import json, sys
+for p in json.load(sys.stdin)["items"]:
+    if not p["metadata"].get("deletionTimestamp") and p["status"].get("phase") == "Running":
+        print(p["metadata"]["name"])'
+}
+two_web_pods() { [[ $(live_web_pods | wc -l) -eq 2 ]]; }
+wait_for 120 two_web_pods || fail "deploy/web did not scale back to 2 pods"
+"$ORKA" -n "$NS" ops pf "$(live_web_pods | head -1)" :9 :8080 --json >"$TMP/pf2.json" 2>&1 &
 pf_pid=$!
-BG_PIDS+=($pf_pid)
+BG_PIDS+=("$pf_pid")
 ports() { python3 -c 'import json,sys
 print(" ".join(str(json.loads(l)["local_port"]) for l in open(sys.argv[1]) if "\"ready\"" in l))' "$TMP/pf2.json" 2>/dev/null; }
 two_ports() { [[ $(ports | wc -w) -eq 2 ]]; }

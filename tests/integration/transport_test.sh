@@ -11,23 +11,9 @@
 # ORKA_TRANSPORTS="spdy auto" limits the transports tried (default: websocket spdy auto).
 set -uo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIX=$ROOT/tests/integration/fixtures
-if [[ -z ${KUBECONFIG:-} ]]; then eval "$("$ROOT/scripts/cluster" env)"; fi
-export KUBECONFIG
-ORKA=${ORKA_BIN:-${ORKA_BUILD_DIR:-$ROOT/build}/app/orka}
-[[ -x $ORKA ]] || { echo "FAIL - no orka binary at $ORKA (set ORKA_BIN)" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+require_orka
 TRANSPORTS=${ORKA_TRANSPORTS:-websocket spdy auto}
-
-find_kubectl() {
-  if [[ -n ${KUBECTL:-} ]]; then echo "$KUBECTL"; return; fi
-  local k
-  k=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -1)
-  [[ -n $k ]] && { echo "$k"; return; }
-  command -v kubectl && return
-  echo "FAIL - no kubectl found (set KUBECTL)" >&2; exit 1
-}
-KUBECTL_BIN=$(find_kubectl)
 
 NS=orka-transport-$$
 PASSED=0
