@@ -31,6 +31,10 @@ struct SpdyStreamState {
   bool local_fin = false;   // orka half-closed
   std::optional<Error> reset;
   bool reset_by_server = false;  // its queued data is still delivered before the reset
+  // Its reader waits here rather than on the session's `changed`: a DATA frame then wakes only
+  // the thread reading this stream (a forward has two streams per connection, so hundreds of
+  // idle readers would otherwise wake for every frame).
+  std::condition_variable readable;
   std::deque<std::string> chunks;  // received DATA, oldest first
   std::size_t chunk_offset = 0;    // bytes of chunks.front() already read
   std::size_t buffered = 0;
@@ -117,8 +121,15 @@ struct SpdySessionCore {
     {
       std::lock_guard lock(mutex);
       if (!ended) ended = std::move(error);
+      wake_readers();
     }
     changed.notify_all();
+  }
+
+  // Every stream still in the map may have a blocked reader (those already erased ended with
+  // a FIN or a reset, which woke theirs). Called with the mutex held.
+  void wake_readers() {
+    for (auto& [id, stream] : streams) stream->readable.notify_all();
   }
 
   // ---- receive-side flow control ----
@@ -238,6 +249,7 @@ struct SpdySessionCore {
             stream->remote_fin = true;
             forget_if_done(*stream);
           }
+          stream->readable.notify_all();
         }
       }
     }
@@ -257,12 +269,14 @@ struct SpdySessionCore {
         stream.reset = make_error(
             ErrorKind::Transport,
             fmt::format("SPDY protocol error: the server answered stream {} twice", stream.id));
+        stream.readable.notify_all();
         streams.erase(found);
       } else {
         stream.replied = true;
         stream.reply_headers = std::move(frame.headers);
         if (frame.fin()) {
           stream.remote_fin = true;
+          stream.readable.notify_all();
           forget_if_done(stream);
         }
       }
@@ -281,6 +295,7 @@ struct SpdySessionCore {
       // immutable once open_stream() returned. Only the FIN matters.
       if (frame.fin()) {
         stream.remote_fin = true;
+        stream.readable.notify_all();
         forget_if_done(stream);
       }
     }
@@ -299,6 +314,7 @@ struct SpdySessionCore {
           fmt::format("the server reset SPDY stream {} ({})", frame.stream_id,
                       to_string(status)));
       found->second->reset_by_server = true;
+      found->second->readable.notify_all();
       streams.erase(found);
     }
     changed.notify_all();
@@ -352,6 +368,7 @@ struct SpdySessionCore {
           it->second->reset = make_error(
               ErrorKind::Unavailable,
               fmt::format("the server sent GOAWAY before processing SPDY stream {}", it->first));
+          it->second->readable.notify_all();
           it = streams.erase(it);
         } else {
           ++it;
@@ -382,6 +399,7 @@ struct SpdySessionCore {
               fmt::format("SPDY protocol error: the server grew stream {}'s window past 2^31-1",
                           frame.stream_id));
           SpdyFrameEncoder::rst_stream(reset, frame.stream_id, SpdyRstStatus::FlowControlError);
+          found->second->readable.notify_all();
           streams.erase(found);
         }
       }
@@ -402,6 +420,7 @@ struct SpdySessionCore {
       std::lock_guard lock(mutex);
       closing = true;
       if (!ended) ended = make_error(ErrorKind::Transport, "the SPDY session was closed");
+      wake_readers();
     }
     changed.notify_all();
     pipe->shutdown();
@@ -432,7 +451,7 @@ Result<std::size_t> SpdyStream::read(char* buffer, std::size_t size) {
   std::size_t copied = 0;
   {
     std::unique_lock lock(core.mutex);
-    core.changed.wait(lock, [&] {
+    stream.readable.wait(lock, [&] {
       return stream.buffered > 0 || stream.remote_fin || stream.reset || core.ended ||
              core.cancel.cancelled();
     });
@@ -531,6 +550,7 @@ void SpdyStream::reset(SpdyRstStatus status) noexcept {
     const bool finished = stream.local_fin && stream.remote_fin;
     stream.reset = make_error(ErrorKind::Transport,
                               fmt::format("SPDY stream {} was reset locally", stream.id));
+    stream.readable.notify_all();
     core.streams.erase(stream.id);
     if (finished || core.ended) {
       core.changed.notify_all();
@@ -572,7 +592,10 @@ Result<std::unique_ptr<SpdySession>> SpdySession::start(std::unique_ptr<SpdyPipe
 
   SpdySessionCore* raw = core.get();
   core->cancel_registration = cancel.on_cancel([raw] {
-    { std::lock_guard lock(raw->mutex); }  // a waiter between its check and its wait sees it
+    {
+      std::lock_guard lock(raw->mutex);  // a waiter between its check and its wait sees it
+      raw->wake_readers();
+    }
     raw->changed.notify_all();
     raw->pipe->shutdown();
   });

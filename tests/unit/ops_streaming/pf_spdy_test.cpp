@@ -424,6 +424,48 @@ TEST_CASE("SPDY port-forward: a new MuxConnection once the previous one ended") 
   CHECK(second->closed);  // the forward's end closes its connection
 }
 
+TEST_CASE("SPDY port-forward: after a failed connection new ones get a fresh MuxConnection") {
+  // The kubelet's SPDY library can leave a frame worker blocked on the failed stream, stalling
+  // later streams of that connection; connections already running stay where they are.
+  auto client = std::make_shared<MockClient>();
+  std::vector<std::unique_ptr<trompeloeil::expectation>> keep;
+  serve_api(*client, keep, "20");
+  auto first = std::make_shared<MuxScript>();
+  auto second = std::make_shared<MuxScript>();
+  trompeloeil::sequence order;
+  REQUIRE_CALL(*client, open_multiplexed(_, MuxFraming::HttpUpgrade, _))
+      .IN_SEQUENCE(order)
+      .RETURN(fake_connection(first, MuxFraming::HttpUpgrade));
+  REQUIRE_CALL(*client, open_multiplexed(_, MuxFraming::HttpUpgrade, _))
+      .IN_SEQUENCE(order)
+      .RETURN(fake_connection(second, MuxFraming::HttpUpgrade));
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto ready = events.next();
+  REQUIRE(ready);
+  REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
+
+  int failing = connect_to(ready.value->local_port);
+  auto failing_error = first->stream(0);
+  first->stream(1);
+  failing_error->feed("error forwarding port 8080 to pod web-1: connection refused");
+  failing_error->finish();
+  events_until(events, [](const ForwardEvent& e) { return closed_event(e, 1); });
+  ::close(failing);
+
+  int next = connect_to(ready.value->local_port);
+  auto next_error = second->stream(0);
+  auto next_data = second->stream(1);
+  next_data->feed("fresh");
+  CHECK(receive_exactly(next, 5) == "fresh");
+  ::close(next);
+  next_data->finish();
+  next_error->finish();
+  auto seen = events_until(events, [](const ForwardEvent& e) { return closed_event(e, 2); });
+  for (const auto& e : seen) CHECK(e.type != ForwardEvent::Type::ConnectionError);
+  end_forward(events);
+}
+
 TEST_CASE("SPDY port-forward: 200 simultaneous connections over one MuxConnection") {
   auto client = std::make_shared<MockClient>();
   std::vector<std::unique_ptr<trompeloeil::expectation>> keep;
