@@ -10,7 +10,8 @@ namespace orka::core {
 
 namespace {
 
-// The descriptor fields ABI 1.0 defines; a plugin built against a later minor may pass more.
+// The descriptor fields every ABI so far defines; a plugin built against a later minor may
+// pass more.
 constexpr std::size_t kMinimumDescriptorSize =
     offsetof(orka_plugin_descriptor, register_plugin) + sizeof(orka_register_fn);
 

@@ -113,8 +113,8 @@ class Client {
 
   // A SPDY/3.1 connection for pods/exec or pods/portforward, offering `request.protocols` (as
   // X-Stream-Protocol-Version, or as `SPDY/3.1+<protocol>` WebSocket subprotocols when
-  // tunnelled). Added in plugin ABI 1.1, last in the table so older plugins keep their slots;
-  // clients written before it answer Unsupported.
+  // tunnelled). Added in plugin ABI 2.0, last in the table; Client implementations written
+  // before it (test doubles, embedders' own clients) answer Unsupported.
   virtual Result<std::unique_ptr<MuxConnection>> open_multiplexed(const UpgradeRequest& request,
                                                                    MuxFraming framing,
                                                                    const CancelToken& cancel) {
