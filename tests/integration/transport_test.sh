@@ -250,8 +250,15 @@ pf_checks() {
   BG_PIDS+=("$long_pid")
   curl -s --max-time 60 --limit-rate 2M -o "$TMP/killed-$t.bin" "http://127.0.0.1:$p80/big.bin" &
   killed_pid=$!
-  sleep 2
-  killed_size=$(stat -c %s "$TMP/killed-$t.bin" 2>/dev/null || echo 0)
+  # Over SPDY both downloads share one connection without flow control (the kubelet has none):
+  # frames of the rate-limited long download queued ahead can delay the second one's first
+  # bytes, so wait for them (up to 20 s) before killing it mid-transfer.
+  killed_size=0
+  for _ in $(seq 40); do
+    sleep 0.5
+    killed_size=$(stat -c %s "$TMP/killed-$t.bin" 2>/dev/null || echo 0)
+    ((killed_size > 1048576)) && break
+  done
   kill -9 "$killed_pid" 2>/dev/null
   wait "$killed_pid" 2>/dev/null
   requests_after "$t" killed "$p80"
