@@ -115,6 +115,15 @@ Result<StreamTransport> parse_stream_transport(std::string_view text) {
               "use --transport auto, websocket or spdy");
 }
 
+std::string describe(const TransportPlan& plan) {
+  std::string attempts;
+  for (const TransportAttempt& attempt : plan.attempts) {
+    if (!attempts.empty()) attempts += ", then ";
+    attempts += to_string(attempt.wire);
+  }
+  return plan.reason.empty() ? attempts : fmt::format("{} ({})", attempts, plan.reason);
+}
+
 TransportPlan plan_exec_transport(StreamTransport requested,
                                   const std::optional<ServerVersion>& server, bool stdin) {
   TransportPlan plan;

@@ -50,6 +50,9 @@ struct TransportPlan {
   std::string reason;                      // one line for -v and `orka ops caps`
 };
 
+// "SPDY/3.1, then WebSocket (reason)" for -v lines.
+ORKA_API std::string describe(const TransportPlan& plan);
+
 // exec: WebSocket v5 where the server has it (it can close stdin); on older servers SPDY when
 // stdin is attached (v4 WebSockets cannot signal EOF), else the faster measured form.
 // `server` is nullopt when the version is unknown.

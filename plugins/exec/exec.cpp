@@ -14,15 +14,6 @@ namespace {
 
 using Duplex = DuplexStream<ExecChunk, ExecStatus>;
 
-std::string describe_plan(const TransportPlan& plan) {
-  std::string attempts;
-  for (const TransportAttempt& attempt : plan.attempts) {
-    if (!attempts.empty()) attempts += ", then ";
-    attempts += to_string(attempt.wire);
-  }
-  return plan.reason.empty() ? attempts : fmt::format("{} ({})", attempts, plan.reason);
-}
-
 // Opens one attempt's connection and starts the session on it. The error of a failed open is
 // returned untouched, so the caller can tell a protocol refusal from an API error.
 Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const TransportAttempt& attempt,
@@ -84,7 +75,7 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
                          version.error().message));
   }
   const TransportPlan plan = plan_exec_transport(options.transport, server, options.stdin);
-  log(1, "exec: transport plan: " + describe_plan(plan));
+  log(1, "exec: transport plan: " + describe(plan));
   if (plan.attempts.empty())
     return Duplex::failed(make_error(ErrorKind::Internal, "the exec transport plan has no attempt"));
 

@@ -17,16 +17,6 @@ void note(const ForwardDiagnostics& log, int level, const std::string& line) {
   if (log) log(level, line);
 }
 
-std::string describe_plan(const TransportPlan& plan) {
-  std::string text;
-  for (const auto& attempt : plan.attempts) {
-    if (!text.empty()) text += ", then ";
-    text += to_string(attempt.wire);
-  }
-  if (!plan.reason.empty()) text += fmt::format(" ({})", plan.reason);
-  return text;
-}
-
 // A client that cannot open SPDY at all (one built before open_multiplexed) refuses the same
 // way a server does: nothing ran yet, so the next form is safe.
 bool may_try_next(const Error& error) {
@@ -54,7 +44,7 @@ Result<ForwardWire> choose_forward_wire(Client& client, const std::string& names
   }
   const TransportPlan plan = plan_forward_transport(requested, server);
   if (plan.attempts.empty()) return fail(ErrorKind::Internal, "port-forward has no transport to try");
-  note(log, 1, fmt::format("pf: transport plan: {}", describe_plan(plan)));
+  note(log, 1, fmt::format("pf: transport plan: {}", describe(plan)));
   for (std::size_t i = 0; i < plan.attempts.size(); ++i) {
     const TransportAttempt& attempt = plan.attempts[i];
     ForwardWire chosen;

@@ -118,3 +118,11 @@ TEST_CASE("protocol refusals: bare 400/403 and marked handshakes yes; API Status
   CHECK_FALSE(is_protocol_refusal(make_error(ErrorKind::Cancelled, "cancelled")));
   CHECK_FALSE(is_protocol_refusal(error_from_http(401, "")));
 }
+
+TEST_CASE("a plan for -v: its attempts in order, then why") {
+  auto plan = plan_forward_transport(StreamTransport::Spdy, version(20));
+  CHECK(describe(plan) == "SPDY/3.1 (--transport spdy)");
+  plan.reason.clear();
+  plan.attempts.push_back(TransportAttempt{WireTransport::WebSocket, {}});
+  CHECK(describe(plan) == "SPDY/3.1, then WebSocket");
+}
