@@ -149,9 +149,11 @@ exec_checks() {
   # -t needs a terminal on stdin: script(1) gives one. The runtime may start the process before
   # it applies the first size (kubectl has the same race), hence the sleep before `stty size`.
   # Then the local terminal is resized while the command runs: the new size must arrive.
-  # (sleep 10) keeps script's stdin open until the command is done.
-  out=$( (sleep 10) | timeout 40 script -qec "stty cols 123 rows 45; \
-'$ORKA' -n '$NS' ops exec -q -it shell --transport $t -- sh -c 'sleep 1; stty size; sleep 4; stty size' <&0 & \
+  # (sleep 10) keeps script's stdin open until the command is done. The terminal is handed to the
+  # background job through fd 3: a shell without job control (dash, which script(1) runs when
+  # $SHELL is unset or /bin/sh) gives a background job /dev/null before `<&0` is applied.
+  out=$( (sleep 10) | SHELL=/bin/sh timeout 40 script -qec "stty cols 123 rows 45; exec 3<&0; \
+'$ORKA' -n '$NS' ops exec -q -it shell --transport $t -- sh -c 'sleep 1; stty size; sleep 4; stty size' <&3 & \
 p=\$!; sleep 2.5; stty cols 77 rows 33; wait \$p" /dev/null 2>&1 | tr -d '\r')
   check "exec[$t]: -t sends the terminal size (stty size = 45 123)" grep -qx '45 123' <<<"$out" ||
     sed 's/^/#   /' <<<"$out" | head -5
