@@ -25,33 +25,28 @@ struct CapsOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options options("orka ops caps", kSummary);
-  options.custom_help("[-n NAMESPACE] [--json]");
-  options.add_options()
+CommandLine command_line() {
+  CommandLine cli("orka ops caps", kSummary, "[-n NAMESPACE] [--json]", kUsage,
+                  "print a JSON object instead of a table");
+  cli.add_options()
       ("n,namespace", "namespace the namespaced checks are made in (default: the context's)",
-       cxxopts::value<std::string>())
-      ("json", "print a JSON object instead of a table")
-      ("h,help", "show this help");
-  return options;
+       cxxopts::value<std::string>());
+  return cli;
 }
 
-Result<CapsOptions> parse_args(const std::vector<std::string>& args) {
-  const std::string hint = std::string("usage: ") + kUsage;
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, args, hint);
+Result<CapsOptions> parse_args(CommandLine& cli, const std::vector<std::string>& args) {
+  auto parsed_or = cli.parse(args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   if (!parsed.unmatched().empty())
-    return fail(ErrorKind::Usage,
-                fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front()),
-                hint);
+    return fail(cli.usage_error(
+        fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front())));
   CapsOptions options;
   options.help = parsed.count("help") > 0;
   options.json = parsed.count("json") > 0;
   if (parsed.count("namespace")) options.namespace_ = parsed["namespace"].as<std::string>();
   if (options.namespace_ && options.namespace_->empty())
-    return fail(ErrorKind::Usage, "-n/--namespace needs a namespace name", hint);
+    return fail(cli.usage_error("-n/--namespace needs a namespace name"));
   return options;
 }
 
@@ -197,10 +192,11 @@ nlohmann::json to_json(const Capability& cap) {
 
 Result<int> run_caps(Services& services, const std::vector<std::string>& args, std::ostream& out,
                      const CancelToken& cancel) {
-  auto options = parse_args(args);
+  CommandLine cli = command_line();
+  auto options = parse_args(cli, args);
   if (!options) return fail(options.error());
   if (options->help) {
-    out << kSummary << ".\n\n" << make_parser().help() << "\nusage: " << kUsage << '\n';
+    cli.print_help(out);
     return 0;
   }
   auto client = services.client();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,51 @@ inline Result<WaitFlags> parse_wait_flags(const cxxopts::ParseResult& parsed,
     return fail(ErrorKind::Usage, "--timeout only applies with --wait", std::string(hint));
   return flags;
 }
+
+// The frame the mutating commands share: a usage text that every usage error carries as its
+// hint, a cxxopts parser whose own flags come first and --json / -h,--help last, and the
+// --help page. Positional arguments stay in ParseResult::unmatched().
+class CommandLine {
+ public:
+  // `json_help` describes --json for this command; empty: the command has no --json.
+  CommandLine(std::string program, std::string_view summary, std::string_view positional_help,
+              std::string usage, std::string json_help)
+      : parser_(std::move(program), std::string(summary)),
+        usage_(std::move(usage)),
+        json_help_(std::move(json_help)) {
+    parser_.custom_help(std::string(positional_help));
+  }
+
+  cxxopts::OptionAdder add_options() { return parser_.add_options(); }
+
+  Result<cxxopts::ParseResult> parse(const std::vector<std::string>& args) {
+    add_common_flags();
+    return parse_command_args(parser_, args, hint());
+  }
+
+  std::string hint() const { return "usage: " + usage_; }
+  Error usage_error(std::string message) const {
+    return make_error(ErrorKind::Usage, std::move(message), hint());
+  }
+
+  void print_help(std::ostream& out) {
+    add_common_flags();
+    out << hint() << "\n\n" << parser_.help() << '\n';
+  }
+
+ private:
+  void add_common_flags() {
+    if (common_flags_added_) return;
+    common_flags_added_ = true;
+    if (!json_help_.empty()) parser_.add_options()("json", json_help_);
+    parser_.add_options()("h,help", "show this help");
+  }
+
+  cxxopts::Options parser_;
+  std::string usage_;
+  std::string json_help_;
+  bool common_flags_added_ = false;
+};
 
 }  // namespace v0
 }  // namespace orka

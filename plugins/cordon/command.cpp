@@ -23,19 +23,15 @@ struct CordonCommandOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options parser("orka ops cordon", kSummary);
-  parser.custom_help("NODE... [--off] [--json]");
-  parser.add_options()
-      ("off", "make the nodes schedulable again (what `uncordon` does)")
-      ("json", "print one JSON object per node")
-      ("h,help", "show this help");
-  return parser;
+CommandLine command_line() {
+  CommandLine cli("orka ops cordon", kSummary, "NODE... [--off] [--json]", kUsage,
+                  "print one JSON object per node");
+  cli.add_options()("off", "make the nodes schedulable again (what `uncordon` does)");
+  return cli;
 }
 
-Result<CordonCommandOptions> parse(const CommandContext& ctx) {
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+Result<CordonCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
+  auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   CordonCommandOptions options;
@@ -43,22 +39,18 @@ Result<CordonCommandOptions> parse(const CommandContext& ctx) {
   options.json = parsed.count("json") > 0;
   options.on = ctx.invoked_as != "uncordon" && parsed.count("off") == 0;
   if (ctx.invoked_as == "uncordon" && parsed.count("off") > 0)
-    return fail(ErrorKind::Usage, "`uncordon` already means --off; drop the flag",
-                std::string("usage: ") + kUsage);
+    return fail(cli.usage_error("`uncordon` already means --off; drop the flag"));
   options.nodes = parsed.unmatched();
   if (options.help) return options;
   if (options.nodes.empty())
-    return fail(ErrorKind::Usage, "name at least one node", std::string("usage: ") + kUsage);
+    return fail(cli.usage_error("name at least one node"));
   for (const auto& node : options.nodes) {
     if (node.empty() || node.front() == '-')
-      return fail(ErrorKind::Usage, fmt::format("\"{}\" is not a node name", node),
-                  std::string("usage: ") + kUsage);
+      return fail(cli.usage_error(fmt::format("\"{}\" is not a node name", node)));
     if (auto slash = node.find('/'); slash != std::string::npos) {
       const std::string type = node.substr(0, slash);
       if (type != "node" && type != "nodes" && type != "no")
-        return fail(ErrorKind::Usage,
-                    fmt::format("\"{}\": only nodes can be cordoned", node),
-                    std::string("usage: ") + kUsage);
+        return fail(cli.usage_error(fmt::format("\"{}\": only nodes can be cordoned", node)));
     }
   }
   return options;
@@ -78,10 +70,11 @@ CommandSpec cordon_command() {
   spec.summary = kSummary;
   spec.usage = "orka ops cordon NODE... [--off]";
   spec.run = [](CommandContext& ctx) -> Result<int> {
-    auto options = parse(ctx);
+    CommandLine cli = command_line();
+    auto options = parse(cli, ctx);
     if (!options) return fail(options.error());
     if (options->help) {
-      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      cli.print_help(ctx.out);
       return 0;
     }
     JsonLinesWriter json(ctx.out);

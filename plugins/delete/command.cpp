@@ -7,8 +7,8 @@
 
 #include "delete.hpp"
 #include "orka/command_args.hpp"
+#include "orka/command_output.hpp"
 #include "orka/duration.hpp"
-#include "orka/output.hpp"
 
 namespace orka::podsdelete {
 
@@ -25,10 +25,10 @@ struct DeleteCommandOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options parser("orka ops delete", kSummary);
-  parser.custom_help("POD... [flags]");
-  parser.add_options()
+CommandLine command_line() {
+  CommandLine cli("orka ops delete", kSummary, "POD... [flags]", kUsage,
+                  "print one JSON object per pod (and JSON progress events)");
+  cli.add_options()
       ("grace-period", "seconds the pod gets to stop; -1: its own terminationGracePeriodSeconds; "
                        "0 is turned into 1 unless --force",
        cxxopts::value<long long>()->default_value("-1"))
@@ -36,19 +36,12 @@ cxxopts::Options make_parser() {
       ("now", "same as --grace-period 1")
       ("wait", "return only once each pod is gone")
       ("timeout", "give up waiting after this long (e.g. 90s, 5m); 0: no limit",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("json", "print one JSON object per pod (and JSON progress events)")
-      ("h,help", "show this help");
-  return parser;
+       cxxopts::value<std::string>()->default_value("0"));
+  return cli;
 }
 
-Error usage(std::string message) {
-  return make_error(ErrorKind::Usage, std::move(message), std::string("usage: ") + kUsage);
-}
-
-Result<DeleteCommandOptions> parse(const CommandContext& ctx) {
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+Result<DeleteCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
+  auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   DeleteCommandOptions options;
@@ -57,30 +50,30 @@ Result<DeleteCommandOptions> parse(const CommandContext& ctx) {
   options.json = parsed.count("json") > 0;
   options.op.force = parsed.count("force") > 0;
   const long long grace = parsed["grace-period"].as<long long>();
-  if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
+  if (grace < -1) return fail(cli.usage_error("--grace-period must be -1 (the pod's own) or 0 or more"));
   if (parsed.count("now") > 0) {
     if (parsed.count("grace-period") > 0)
-      return fail(usage("--now and --grace-period cannot be specified together"));
+      return fail(cli.usage_error("--now and --grace-period cannot be specified together"));
     options.op.grace_period_seconds = 1;
   } else if (grace >= 0) {
     options.op.grace_period_seconds = grace;
   }
-  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+  auto wait = parse_wait_flags(parsed, cli.hint());
   if (!wait) return fail(wait.error());
   options.op.wait = wait->wait;
   options.op.timeout = wait->timeout;
   options.pods = parsed.unmatched();
-  if (options.pods.empty()) return fail(usage("name at least one pod"));
+  if (options.pods.empty()) return fail(cli.usage_error("name at least one pod"));
   for (auto& pod : options.pods) {
     if (auto slash = pod.find('/'); slash != std::string::npos) {
       const std::string type = pod.substr(0, slash);
       if (type != "pod" && type != "pods" && type != "po")
-        return fail(usage(fmt::format(
+        return fail(cli.usage_error(fmt::format(
             "\"{}\": only pods can be deleted by this command (scale a workload to 0 instead)",
             pod)));
       pod = pod.substr(slash + 1);
     }
-    if (pod.empty()) return fail(usage("a pod name is empty"));
+    if (pod.empty()) return fail(cli.usage_error("a pod name is empty"));
   }
   return options;
 }
@@ -93,35 +86,29 @@ CommandSpec delete_command() {
   spec.summary = kSummary;
   spec.usage = kUsage;
   spec.run = [](CommandContext& ctx) -> Result<int> {
-    auto options = parse(ctx);
+    CommandLine cli = command_line();
+    auto options = parse(cli, ctx);
     if (!options) return fail(options.error());
     if (options->help) {
-      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      cli.print_help(ctx.out);
       return 0;
     }
     if (auto warning = force_warning(options->op.grace_period_seconds, options->op.force);
         !warning.empty())
       ctx.err << "Warning: " << warning << '\n';
 
-    JsonLinesWriter json(ctx.out);
-    ProgressLine line(ctx.err, ctx.err_is_tty);
+    CommandOutput output(ctx, options->json, {.live = {"waiting"}});
     options->op.cancel = ctx.cancel;
-    options->op.progress = [&](const ProgressEvent& event) {
-      if (options->json) {
-        json.write(progress_event_json(event));
-      } else if (event.phase == "waiting") {
-        line.update(event.message);
-      }
-    };
+    options->op.progress = output.progress();
     for (const auto& name : options->pods) {
       const auto started = std::chrono::steady_clock::now();
       auto outcome = ctx.ops.delete_pod(PodRef{"", name}, options->op);
-      line.finish();
+      output.finish();
       if (!outcome) return fail(outcome.error());
       const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
-      if (options->json) {
-        json.write({{"event", "result"},
+      if (output.json()) {
+        output.write_json({{"event", "result"},
                     {"pod", outcome->pod},
                     {"uid", outcome->uid},
                     {"gone", outcome->gone}});

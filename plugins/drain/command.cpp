@@ -8,8 +8,8 @@
 
 #include "drain.hpp"
 #include "orka/command_args.hpp"
+#include "orka/command_output.hpp"
 #include "orka/duration.hpp"
-#include "orka/output.hpp"
 
 namespace orka::drain {
 
@@ -28,10 +28,10 @@ struct DrainCommandOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options parser("orka ops drain", kSummary);
-  parser.custom_help("NODE [flags]");
-  parser.add_options()
+CommandLine command_line() {
+  CommandLine cli("orka ops drain", kSummary, "NODE [flags]", kUsage,
+                  "print JSON Lines progress events and a final result object");
+  cli.add_options()
       ("ignore-daemonsets", "leave DaemonSet-managed pods in place instead of refusing")
       ("delete-emptydir-data", "evict pods with emptyDir volumes (their data is lost)")
       ("delete-local-data", "old name of --delete-emptydir-data")
@@ -45,19 +45,12 @@ cxxopts::Options make_parser() {
       ("disable-eviction", "delete pods instead of evicting them (bypasses PodDisruptionBudgets)")
       ("skip-wait-for-delete-timeout", "skip pods terminating for longer than this many seconds",
        cxxopts::value<long long>()->default_value("0"))
-      ("dry-run", "show what would be evicted and refused; change nothing")
-      ("json", "print JSON Lines progress events and a final result object")
-      ("h,help", "show this help");
-  return parser;
+      ("dry-run", "show what would be evicted and refused; change nothing");
+  return cli;
 }
 
-Error usage(std::string message) {
-  return make_error(ErrorKind::Usage, std::move(message), std::string("usage: ") + kUsage);
-}
-
-Result<DrainCommandOptions> parse(const CommandContext& ctx) {
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+Result<DrainCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
+  auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   DrainCommandOptions options;
@@ -73,33 +66,26 @@ Result<DrainCommandOptions> parse(const CommandContext& ctx) {
   op.dry_run = parsed.count("dry-run") > 0;
   op.pod_selector = parsed["pod-selector"].as<std::string>();
   const long long grace = parsed["grace-period"].as<long long>();
-  if (grace < -1) return fail(usage("--grace-period must be -1 (the pod's own) or 0 or more"));
+  if (grace < -1) return fail(cli.usage_error("--grace-period must be -1 (the pod's own) or 0 or more"));
   if (grace >= 0) op.grace_period_seconds = grace;
   const long long skip = parsed["skip-wait-for-delete-timeout"].as<long long>();
-  if (skip < 0) return fail(usage("--skip-wait-for-delete-timeout must be 0 or more seconds"));
+  if (skip < 0) return fail(cli.usage_error("--skip-wait-for-delete-timeout must be 0 or more seconds"));
   if (skip > 0) op.skip_wait_for_delete_timeout_seconds = skip;
   auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
   if (!timeout) return fail(timeout.error());
   op.timeout = *timeout;
   const auto positional = parsed.unmatched();
-  if (positional.empty()) return fail(usage("name the node to drain"));
-  if (positional.size() > 1) return fail(usage("drain one node at a time"));
+  if (positional.empty()) return fail(cli.usage_error("name the node to drain"));
+  if (positional.size() > 1) return fail(cli.usage_error("drain one node at a time"));
   options.node = positional.front();
   if (auto slash = options.node.find('/'); slash != std::string::npos) {
     const std::string type = options.node.substr(0, slash);
     if (type != "node" && type != "nodes" && type != "no")
-      return fail(usage(fmt::format("\"{}\": only nodes can be drained", options.node)));
+      return fail(cli.usage_error(fmt::format("\"{}\": only nodes can be drained", options.node)));
     options.node = options.node.substr(slash + 1);
   }
-  if (options.node.empty()) return fail(usage("name the node to drain"));
+  if (options.node.empty()) return fail(cli.usage_error("name the node to drain"));
   return options;
-}
-
-// Events that stay on screen; the rest ("blocked", "waiting") update the live line.
-bool permanent(const std::string& phase) {
-  return phase == "cordoned" || phase == "warning" || phase == "evicted" || phase == "deleted" ||
-         phase == "gone" || phase == "would-evict" || phase == "failed" || phase == "info" ||
-         phase == "evicting";
 }
 
 }  // namespace
@@ -110,32 +96,25 @@ CommandSpec drain_command() {
   spec.summary = kSummary;
   spec.usage = "orka ops drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [flags]";
   spec.run = [](CommandContext& ctx) -> Result<int> {
-    auto options = parse(ctx);
+    CommandLine cli = command_line();
+    auto options = parse(cli, ctx);
     if (!options) return fail(options.error());
     if (options->help) {
-      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      cli.print_help(ctx.out);
       return 0;
     }
-    JsonLinesWriter json(ctx.out);
-    ProgressLine line(ctx.out, ctx.out_is_tty);
+    // What each pod came to stays on screen; "blocked" and "waiting" pass on the status line.
+    CommandOutput output(ctx, options->json,
+                         {.kept = {"cordoned", "warning", "evicting", "evicted", "deleted", "gone",
+                                   "would-evict", "failed", "info"},
+                          .on_stdout = true});
     options->op.cancel = ctx.cancel;
-    options->op.progress = [&](const ProgressEvent& event) {
-      if (options->json) {
-        json.write(progress_event_json(event));
-      } else if (event.phase == "done") {
-        // the result line below says it
-      } else if (permanent(event.phase)) {
-        line.finish();
-        (event.phase == "warning" ? ctx.err : ctx.out) << event.message << '\n';
-      } else {
-        line.update(event.message);
-      }
-    };
+    options->op.progress = output.progress();
     auto outcome = ctx.ops.drain(options->node, options->op);
-    line.finish();
+    output.finish();
     if (!outcome) return fail(outcome.error());
-    if (options->json) {
-      json.write({{"event", "result"},
+    if (output.json()) {
+      output.write_json({{"event", "result"},
                   {"node", outcome->node},
                   {"dry_run", options->op.dry_run},
                   {"evicted", outcome->evicted},

@@ -6,8 +6,8 @@
 #include <ostream>
 
 #include "orka/command_args.hpp"
+#include "orka/command_output.hpp"
 #include "orka/duration.hpp"
-#include "orka/output.hpp"
 #include "rr.hpp"
 
 namespace orka::rr {
@@ -26,32 +26,27 @@ struct RolloutCommandOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options parser("orka ops rr", kSummary);
-  parser.custom_help("TYPE/NAME... [flags]");
-  parser.add_options()
+CommandLine command_line() {
+  CommandLine cli("orka ops rr", kSummary, "TYPE/NAME... [flags]", kUsage,
+                  "print JSON objects (and JSON progress events with --wait)");
+  cli.add_options()
       ("wait", "follow each rollout until it completes (kubectl's rollout-status rules)")
       ("timeout", "give up waiting after this long in total (e.g. 90s, 5m); 0: no limit",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("json", "print JSON objects (and JSON progress events with --wait)")
-      ("h,help", "show this help");
-  return parser;
+       cxxopts::value<std::string>()->default_value("0"));
+  return cli;
 }
 
-Error usage(std::string message) {
-  return make_error(ErrorKind::Usage, std::move(message), std::string("usage: ") + kUsage);
-}
-
-Result<std::vector<ObjectRef>> parse_targets(const std::vector<std::string>& positional) {
+Result<std::vector<ObjectRef>> parse_targets(const CommandLine& cli,
+                                             const std::vector<std::string>& positional) {
   std::vector<ObjectRef> targets;
-  if (positional.empty()) return fail(usage("name what to restart, e.g. deployment/web"));
+  if (positional.empty()) return fail(cli.usage_error("name what to restart, e.g. deployment/web"));
   if (positional.front().find('/') == std::string::npos) {
     if (positional.size() < 2)
-      return fail(usage(fmt::format("\"{}\" names no object: write TYPE/NAME, e.g. deployment/{}",
+      return fail(cli.usage_error(fmt::format("\"{}\" names no object: write TYPE/NAME, e.g. deployment/{}",
                                     positional.front(), positional.front())));
     for (std::size_t i = 1; i < positional.size(); ++i) {
       if (positional[i].find('/') != std::string::npos || positional[i].empty())
-        return fail(usage("after a TYPE, give bare NAMEs (or use TYPE/NAME for every object)"));
+        return fail(cli.usage_error("after a TYPE, give bare NAMEs (or use TYPE/NAME for every object)"));
       targets.push_back(ObjectRef{"", positional.front(), positional[i]});
     }
     return targets;
@@ -60,26 +55,25 @@ Result<std::vector<ObjectRef>> parse_targets(const std::vector<std::string>& pos
     auto slash = text.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() ||
         text.find('/', slash + 1) != std::string::npos)
-      return fail(usage(fmt::format("\"{}\" is not TYPE/NAME", text)));
+      return fail(cli.usage_error(fmt::format("\"{}\" is not TYPE/NAME", text)));
     targets.push_back(ObjectRef{"", text.substr(0, slash), text.substr(slash + 1)});
   }
   return targets;
 }
 
-Result<RolloutCommandOptions> parse(const CommandContext& ctx) {
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+Result<RolloutCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
+  auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   RolloutCommandOptions options;
   options.help = parsed.count("help") > 0;
   if (options.help) return options;
   options.json = parsed.count("json") > 0;
-  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+  auto wait = parse_wait_flags(parsed, cli.hint());
   if (!wait) return fail(wait.error());
   options.op.wait = wait->wait;
   options.op.timeout = wait->timeout;
-  auto targets = parse_targets(parsed.unmatched());
+  auto targets = parse_targets(cli, parsed.unmatched());
   if (!targets) return fail(targets.error());
   options.targets = std::move(*targets);
   return options;
@@ -93,22 +87,16 @@ CommandSpec rr_command() {
   spec.summary = kSummary;
   spec.usage = "orka ops rr TYPE/NAME... [--wait] [--timeout D]";
   spec.run = [](CommandContext& ctx) -> Result<int> {
-    auto options = parse(ctx);
+    CommandLine cli = command_line();
+    auto options = parse(cli, ctx);
     if (!options) return fail(options.error());
     if (options->help) {
-      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      cli.print_help(ctx.out);
       return 0;
     }
-    JsonLinesWriter json(ctx.out);
-    ProgressLine line(ctx.err, ctx.err_is_tty);
+    CommandOutput output(ctx, options->json, {.live = {"waiting"}});
     options->op.cancel = ctx.cancel;
-    options->op.progress = [&](const ProgressEvent& event) {
-      if (options->json) {
-        json.write(progress_event_json(event));
-      } else if (event.phase == "waiting") {
-        line.update(event.message);
-      }
-    };
+    options->op.progress = output.progress();
     const auto started = std::chrono::steady_clock::now();
     const auto total = options->op.timeout;
     for (const auto& target : options->targets) {
@@ -118,10 +106,10 @@ CommandSpec rr_command() {
         options->op.timeout = std::max(left, std::chrono::milliseconds(1));
       }
       auto outcome = ctx.ops.rollout_restart(target, options->op);
-      line.finish();
+      output.finish();
       if (!outcome) return fail(outcome.error());
-      if (options->json) {
-        json.write({{"event", "result"},
+      if (output.json()) {
+        output.write_json({{"event", "result"},
                     {"resource", outcome->resource},
                     {"restarted_at", outcome->restarted_at},
                     {"rolled_out", options->op.wait}});

@@ -7,8 +7,8 @@
 #include <ostream>
 
 #include "orka/command_args.hpp"
+#include "orka/command_output.hpp"
 #include "orka/duration.hpp"
-#include "orka/output.hpp"
 #include "scale.hpp"
 
 namespace orka::scale {
@@ -29,10 +29,10 @@ struct ScaleCommandOptions {
   bool help = false;
 };
 
-cxxopts::Options make_parser() {
-  cxxopts::Options parser("orka ops scale", kSummary);
-  parser.custom_help("TYPE/NAME --replicas N [flags]");
-  parser.add_options()
+CommandLine command_line() {
+  CommandLine cli("orka ops scale", kSummary, "TYPE/NAME --replicas N [flags]", kUsage,
+                  "print a JSON object (and JSON progress events with --wait)");
+  cli.add_options()
       ("replicas", "the new replica count", cxxopts::value<long long>())
       ("mode", "subresource: PATCH the scale subresource (default); apply: server-side apply "
                "of spec.replicas (field manager \"orka\")",
@@ -43,30 +43,24 @@ cxxopts::Options make_parser() {
                           "field manager")
       ("wait", "return once the replicas exist (status.replicas == N, controller caught up)")
       ("timeout", "give up waiting after this long (e.g. 90s, 5m); 0: no limit",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("json", "print a JSON object (and JSON progress events with --wait)")
-      ("h,help", "show this help");
-  return parser;
+       cxxopts::value<std::string>()->default_value("0"));
+  return cli;
 }
 
-Error usage(std::string message) {
-  return make_error(ErrorKind::Usage, std::move(message), std::string("usage: ") + kUsage);
-}
-
-Result<std::int32_t> replica_count(long long value, const char* flag) {
+Result<std::int32_t> replica_count(const CommandLine& cli, long long value, const char* flag) {
   if (value < 0 || value > std::numeric_limits<std::int32_t>::max())
-    return fail(usage(fmt::format("{} must be between 0 and {}", flag,
+    return fail(cli.usage_error(fmt::format("{} must be between 0 and {}", flag,
                                   std::numeric_limits<std::int32_t>::max())));
   return static_cast<std::int32_t>(value);
 }
 
-Result<ObjectRef> parse_target(const std::vector<std::string>& positional) {
+Result<ObjectRef> parse_target(const CommandLine& cli, const std::vector<std::string>& positional) {
   ObjectRef ref;
   if (positional.size() == 1) {
     const auto& text = positional.front();
     auto slash = text.find('/');
     if (slash == std::string::npos)
-      return fail(usage(fmt::format("\"{}\" names no type: write TYPE/NAME, e.g. deployment/{}",
+      return fail(cli.usage_error(fmt::format("\"{}\" names no type: write TYPE/NAME, e.g. deployment/{}",
                                     text, text)));
     ref.type = text.substr(0, slash);
     ref.name = text.substr(slash + 1);
@@ -74,30 +68,29 @@ Result<ObjectRef> parse_target(const std::vector<std::string>& positional) {
     ref.type = positional[0];  // kubectl's "TYPE NAME" form
     ref.name = positional[1];
   } else if (positional.empty()) {
-    return fail(usage("name what to scale as TYPE/NAME, e.g. deployment/web"));
+    return fail(cli.usage_error("name what to scale as TYPE/NAME, e.g. deployment/web"));
   } else {
-    return fail(usage("scale one object at a time (TYPE/NAME)"));
+    return fail(cli.usage_error("scale one object at a time (TYPE/NAME)"));
   }
   if (ref.type.empty() || ref.name.empty() || ref.name.find('/') != std::string::npos)
-    return fail(usage("name what to scale as TYPE/NAME, e.g. deployment/web"));
+    return fail(cli.usage_error("name what to scale as TYPE/NAME, e.g. deployment/web"));
   return ref;
 }
 
-Result<ScaleCommandOptions> parse(const CommandContext& ctx) {
-  auto parser = make_parser();
-  auto parsed_or = parse_command_args(parser, ctx.args, std::string("usage: ") + kUsage);
+Result<ScaleCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
+  auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
   const cxxopts::ParseResult& parsed = *parsed_or;
   ScaleCommandOptions options;
   options.help = parsed.count("help") > 0;
   if (options.help) return options;
   options.json = parsed.count("json") > 0;
-  if (parsed.count("replicas") == 0) return fail(usage("--replicas is required"));
-  auto replicas = replica_count(parsed["replicas"].as<long long>(), "--replicas");
+  if (parsed.count("replicas") == 0) return fail(cli.usage_error("--replicas is required"));
+  auto replicas = replica_count(cli, parsed["replicas"].as<long long>(), "--replicas");
   if (!replicas) return fail(replicas.error());
   options.replicas = *replicas;
   if (parsed.count("current-replicas") > 0) {
-    auto current = replica_count(parsed["current-replicas"].as<long long>(), "--current-replicas");
+    auto current = replica_count(cli, parsed["current-replicas"].as<long long>(), "--current-replicas");
     if (!current) return fail(current.error());
     options.op.current_replicas = *current;
   }
@@ -107,16 +100,16 @@ Result<ScaleCommandOptions> parse(const CommandContext& ctx) {
   } else if (mode == "apply") {
     options.mode = ScaleMode::Apply;
   } else {
-    return fail(usage(fmt::format("--mode must be subresource or apply, not \"{}\"", mode)));
+    return fail(cli.usage_error(fmt::format("--mode must be subresource or apply, not \"{}\"", mode)));
   }
   options.op.force_conflicts = parsed.count("force-conflicts") > 0;
   if (options.op.force_conflicts && options.mode != ScaleMode::Apply)
-    return fail(usage("--force-conflicts only applies with --mode apply"));
-  auto wait = parse_wait_flags(parsed, std::string("usage: ") + kUsage);
+    return fail(cli.usage_error("--force-conflicts only applies with --mode apply"));
+  auto wait = parse_wait_flags(parsed, cli.hint());
   if (!wait) return fail(wait.error());
   options.op.wait = wait->wait;
   options.op.timeout = wait->timeout;
-  auto target = parse_target(parsed.unmatched());
+  auto target = parse_target(cli, parsed.unmatched());
   if (!target) return fail(target.error());
   options.target = *target;
   return options;
@@ -130,26 +123,20 @@ CommandSpec scale_command() {
   spec.summary = kSummary;
   spec.usage = "orka ops scale TYPE/NAME --replicas N [--mode subresource|apply] [flags]";
   spec.run = [](CommandContext& ctx) -> Result<int> {
-    auto options = parse(ctx);
+    CommandLine cli = command_line();
+    auto options = parse(cli, ctx);
     if (!options) return fail(options.error());
     if (options->help) {
-      ctx.out << "usage: " << kUsage << "\n\n" << make_parser().help() << '\n';
+      cli.print_help(ctx.out);
       return 0;
     }
-    JsonLinesWriter json(ctx.out);
-    ProgressLine line(ctx.err, ctx.err_is_tty);
+    CommandOutput output(ctx, options->json);
     options->op.cancel = ctx.cancel;
-    options->op.progress = [&](const ProgressEvent& event) {
-      if (options->json) {
-        json.write(progress_event_json(event));
-      } else if (event.phase != "done") {
-        line.update(event.message);
-      }
-    };
+    options->op.progress = output.progress();
     auto outcome = ctx.ops.scale(options->target, options->replicas, options->mode, options->op);
-    line.finish();
+    output.finish();
     if (!outcome) return fail(outcome.error());
-    if (options->json) {
+    if (output.json()) {
       nlohmann::json object = {{"event", "result"},
                                {"resource", outcome->resource},
                                {"replicas", outcome->replicas},
@@ -157,7 +144,7 @@ CommandSpec scale_command() {
       object["previous_replicas"] = outcome->previous_replicas
                                         ? nlohmann::json(*outcome->previous_replicas)
                                         : nlohmann::json(nullptr);
-      json.write(object);
+      output.write_json(object);
       return 0;
     }
     std::string text = outcome->resource + " scaled";
