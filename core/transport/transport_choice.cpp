@@ -215,5 +215,9 @@ bool is_protocol_refusal(const Error& error) {
   }
 }
 
+bool may_try_next_transport(const Error& error) {
+  return is_protocol_refusal(error) || error.kind == ErrorKind::Unsupported;
+}
+
 }  // namespace v0
 }  // namespace orka

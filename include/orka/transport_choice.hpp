@@ -68,5 +68,10 @@ ORKA_API TransportPlan plan_forward_transport(StreamTransport requested,
 // API errors with a Status (pod not found, RBAC), auth failures and cancellation.
 ORKA_API bool is_protocol_refusal(const Error& error);
 
+// True when the next attempt of a plan may follow this failed one: a protocol refusal, or a
+// client that cannot open this wire form at all (Unsupported, e.g. a Client written before
+// open_multiplexed). Either way nothing reached the container yet.
+ORKA_API bool may_try_next_transport(const Error& error);
+
 }  // namespace v0
 }  // namespace orka

@@ -89,8 +89,9 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
       return std::move(*started);
     }
     const bool last = i + 1 == plan.attempts.size();
-    // Only a refused upgrade is safe to retry: nothing ran in the container yet.
-    if (last || !protocol.empty() || !is_protocol_refusal(started.error()))
+    // Only an upgrade refused (by the server, or by a client without this wire form) is safe to
+    // retry: nothing ran in the container yet.
+    if (last || !protocol.empty() || !may_try_next_transport(started.error()))
       return Duplex::failed(started.error());
     log(1, fmt::format("exec: {} was refused ({}); trying {}", to_string(attempt.wire),
                        started.error().message, to_string(plan.attempts[i + 1].wire)));

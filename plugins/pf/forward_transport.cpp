@@ -17,12 +17,6 @@ void note(const ForwardDiagnostics& log, int level, const std::string& line) {
   if (log) log(level, line);
 }
 
-// A client that cannot open SPDY at all (one built before open_multiplexed) refuses the same
-// way a server does: nothing ran yet, so the next form is safe.
-bool may_try_next(const Error& error) {
-  return is_protocol_refusal(error) || error.kind == ErrorKind::Unsupported;
-}
-
 }  // namespace
 
 MuxFraming mux_framing(WireTransport wire) {
@@ -63,7 +57,7 @@ Result<ForwardWire> choose_forward_wire(Client& client, const std::string& names
       note(log, 1, fmt::format("pf: using {} ({})", to_string(attempt.wire), chosen.connection->protocol()));
       return chosen;
     }
-    if (i + 1 < plan.attempts.size() && may_try_next(opened.error())) {
+    if (i + 1 < plan.attempts.size() && may_try_next_transport(opened.error())) {
       note(log, 1, fmt::format("pf: {} was refused ({}); trying {}", to_string(attempt.wire), opened.error().message,
                                to_string(plan.attempts[i + 1].wire)));
       continue;

@@ -545,6 +545,33 @@ TEST_CASE("auto on an old server with stdin uses SPDY, so the end of stdin reach
   CHECK(session.finish());
 }
 
+TEST_CASE("auto: a client that cannot open SPDY (Unsupported) falls back to WebSocket") {
+  const auto plan = plan_exec_transport(StreamTransport::Auto, ServerVersion{1, 20, "v1.20.2"}, true);
+  REQUIRE(plan.attempts.size() >= 2);
+  REQUIRE(plan.attempts[0].wire == WireTransport::Spdy);
+  REQUIRE(plan.attempts[1].wire == WireTransport::WebSocket);
+
+  Op op;
+  REQUIRE_CALL(*op.client, send(_, _)).WITH(_1.path == "/version").RETURN(json_response(200, version_json(20)));
+  // What Client::open_multiplexed answers in a client written before it.
+  REQUIRE_CALL(*op.client, open_multiplexed(_, _, _))
+      .RETURN(fail(ErrorKind::Unsupported, "this API client cannot open SPDY connections"));
+  auto socket = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
+  socket->script(WsOpcode::Binary, std::string("\x01ok", 3));
+  socket->script(WsOpcode::Binary, std::string(1, '\x03') + R"({"metadata":{},"status":"Success"})");
+  socket->script(WsOpcode::Close, "");
+  REQUIRE_CALL(*op.client, open_websocket(_, _)).LR_RETURN(Result<std::unique_ptr<WebSocket>>(std::move(socket)));
+  ExecOptions options;
+  options.stdin = true;
+  auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, options);
+  drain(session);
+  auto status = session.finish();
+  REQUIRE(status);
+  CHECK(status->exit_code == 0);
+  CHECK(op.logged("exec: SPDY/3.1 was refused (this API client cannot open SPDY connections); trying WebSocket"));
+  CHECK(op.logged("exec: using WebSocket (v4.channel.k8s.io)"));
+}
+
 TEST_CASE("auto: an unreadable server version is logged and the plan goes on without it") {
   const auto plan = plan_exec_transport(StreamTransport::Auto, std::nullopt, false);
   REQUIRE_FALSE(plan.attempts.empty());
