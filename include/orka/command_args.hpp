@@ -33,6 +33,12 @@ inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
   }
 }
 
+// The same with the hint every command without a usage line of its own gives: its --help.
+inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
+                                                       const std::vector<std::string>& args) {
+  return parse_command_args(parser, args, "see `orka ops " + parser.program() + " --help`");
+}
+
 // Every value given for a repeatable flag, in order, without cxxopts' comma splitting (a
 // regular expression may contain commas).
 inline std::vector<std::string> all_flag_values(const cxxopts::ParseResult& result,

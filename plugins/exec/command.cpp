@@ -6,11 +6,11 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "cli_args.hpp"
 #include "exec_command.hpp"
+#include "orka/command_args.hpp"
 #include "orka/output.hpp"
 #include "orka/transport_choice.hpp"
-#include "pod_targets.hpp"
+#include "orka/pod_targets.hpp"
 #include "terminal.hpp"
 
 namespace orka::streaming {
@@ -95,11 +95,11 @@ Result<int> run_exec(CommandContext& ctx) {
   if (!client) return fail(client.error());
   auto namespace_ = ctx.services.default_namespace();
   if (!namespace_) return fail(namespace_.error());
-  auto target = parse_target(options.target, /*allow_service=*/false);
+  auto target = parse_pod_target(options.target, /*allow_service=*/false);
   if (!target) return fail(target.error());
 
   nlohmann::json pod;
-  if (target->kind == TargetKind::Pod) {
+  if (target->kind == PodTargetKind::Pod) {
     auto got = get_pod(**client, *namespace_, target->name, ctx.cancel);
     if (!got) return fail(got.error());
     pod = std::move(*got);
@@ -179,7 +179,7 @@ Result<ExecCommandOptions> parse_exec_args(const std::vector<std::string>& args)
     ("h,help", "this help");
   // clang-format on
   spec.parse_positional({"target"});
-  auto parsed = parse_args(spec, flags);
+  auto parsed = parse_command_args(spec, flags);
   if (!parsed) return fail(parsed.error());
   const auto& r = *parsed;
   ExecCommandOptions options;

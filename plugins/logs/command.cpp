@@ -4,14 +4,14 @@
 
 #include <fmt/format.h>
 
-#include "cli_args.hpp"
 #include "log_fan_in.hpp"
 #include "log_lines.hpp"
 #include "log_printer.hpp"
 #include "logs_command.hpp"
+#include "orka/command_args.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
-#include "pod_targets.hpp"
+#include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
 namespace {
@@ -184,13 +184,13 @@ Result<int> run_logs(CommandContext& ctx) {
   if (!namespace_) return fail(namespace_.error());
 
   std::string selector = options.selector;
-  std::optional<Target> target;
+  std::optional<PodTarget> target;
   std::vector<nlohmann::json> pods;
   if (selector.empty()) {
-    auto parsed_target = parse_target(options.target, /*allow_service=*/false);
+    auto parsed_target = parse_pod_target(options.target, /*allow_service=*/false);
     if (!parsed_target) return fail(parsed_target.error());
     target = *parsed_target;
-    if (target->kind == TargetKind::Pod) {
+    if (target->kind == PodTargetKind::Pod) {
       auto pod = get_pod(**client, *namespace_, target->name, ctx.cancel);
       if (!pod) return fail(pod.error());
       pods.push_back(std::move(*pod));
@@ -206,7 +206,7 @@ Result<int> run_logs(CommandContext& ctx) {
     pods = std::move(*listed);
   }
 
-  const bool single_pod = target && target->kind == TargetKind::Pod;
+  const bool single_pod = target && target->kind == PodTargetKind::Pod;
   // A pod named on the command line is always asked (the server explains a waiting container);
   // pods found by selector are only asked once their container has started.
   auto streams = plan(pods, options, /*started_only=*/!single_pod);
@@ -283,7 +283,7 @@ Result<LogsCommandOptions> parse_logs_args(const std::vector<std::string>& args)
     ("h,help", "this help");
   // clang-format on
   spec.parse_positional({"target"});
-  auto parsed = parse_args(spec, args);
+  auto parsed = parse_command_args(spec, args);
   if (!parsed) return fail(parsed.error());
   const auto& r = *parsed;
 
@@ -345,9 +345,9 @@ Result<LogsCommandOptions> parse_logs_args(const std::vector<std::string>& args)
     if (limit <= 0) return fail(ErrorKind::Usage, "--limit-bytes must be greater than 0");
     log.limit_bytes = limit;
   }
-  log.include = all_values(r, "include");
-  log.exclude = all_values(r, "exclude");
-  options.highlight = all_values(r, "highlight");
+  log.include = all_flag_values(r, "include");
+  log.exclude = all_flag_values(r, "exclude");
+  options.highlight = all_flag_values(r, "highlight");
   for (const auto& [flag, patterns] : {std::pair{"--include", &log.include}, std::pair{"--exclude", &log.exclude},
                                       std::pair{"--highlight", &options.highlight}})
     for (const auto& p : *patterns)

@@ -8,7 +8,7 @@
 
 #include "line_filter.hpp"
 #include "log_lines.hpp"
-#include "pod_targets.hpp"
+#include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
 namespace {

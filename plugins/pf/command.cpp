@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cli_args.hpp"
+#include "orka/command_args.hpp"
 #include "orka/output.hpp"
 #include "orka/transport_choice.hpp"
 #include "pf_command.hpp"
@@ -135,7 +135,7 @@ Result<PfCommandOptions> parse_pf_args(const std::vector<std::string>& args) {
     ("h,help", "this help");
   // clang-format on
   spec.parse_positional({"positional"});
-  auto parsed = parse_args(spec, args);
+  auto parsed = parse_command_args(spec, args);
   if (!parsed) return fail(parsed.error());
   const auto& r = *parsed;
   PfCommandOptions options;
@@ -155,7 +155,7 @@ Result<PfCommandOptions> parse_pf_args(const std::vector<std::string>& args) {
     if (!mapping) return fail(mapping.error());
     options.ports.push_back(std::move(*mapping));
   }
-  for (const auto& value : all_values(r, "address")) {
+  for (const auto& value : all_flag_values(r, "address")) {
     std::size_t start = 0;
     while (start <= value.size()) {  // kubectl also accepts a comma list
       auto comma = value.find(',', start);

@@ -36,7 +36,7 @@ struct BoundListener {
 
 class ForwardSession {
  public:
-  ForwardSession(std::shared_ptr<Client> client, std::string namespace_, Target target,
+  ForwardSession(std::shared_ptr<Client> client, std::string namespace_, PodTarget target,
                  std::vector<PortMapping> ports, ForwardOptions options, ForwardDiagnostics diagnostics)
       : client_(std::move(client)),
         namespace_(std::move(namespace_)),
@@ -173,7 +173,7 @@ class ForwardSession {
     else
       gone = pod_deleting(*pod) || !pod_running(*pod) || (!current.uid.empty() && pod_uid(*pod) != current.uid);
     if (!gone) return {};
-    if (target_.kind == TargetKind::Pod)
+    if (target_.kind == PodTargetKind::Pod)
       return fail(ErrorKind::NotFound,
                   fmt::format("pod \"{}\" is gone (deleted or no longer running); the forward ends", current.pod),
                   "forward to its workload or service (deploy/NAME, svc/NAME) to follow a replacement pod");
@@ -353,7 +353,7 @@ class ForwardSession {
 
   std::shared_ptr<Client> client_;
   std::string namespace_;
-  Target target_;
+  PodTarget target_;
   std::vector<PortMapping> ports_;
   ForwardOptions options_;
   ForwardDiagnostics diagnostics_;
@@ -370,26 +370,26 @@ class ForwardSession {
 
 }  // namespace
 
-Result<Target> forward_target(const ObjectRef& ref) {
-  if (ref.type.empty()) return parse_target(ref.name, /*allow_service=*/true);
-  return parse_target(ref.type + "/" + ref.name, /*allow_service=*/true);
+Result<PodTarget> forward_target(const ObjectRef& ref) {
+  if (ref.type.empty()) return parse_pod_target(ref.name, /*allow_service=*/true);
+  return parse_pod_target(ref.type + "/" + ref.name, /*allow_service=*/true);
 }
 
 Result<ForwardDestination> resolve_destination(Client& client, const std::string& namespace_,
-                                               const Target& target,
+                                               const PodTarget& target,
                                                const std::vector<PortMapping>& ports,
                                                const CancelToken& cancel) {
   nlohmann::json pod;
   std::vector<std::string> remotes;
   for (const auto& p : ports) remotes.push_back(p.remote);
-  if (target.kind == TargetKind::Pod) {
+  if (target.kind == PodTargetKind::Pod) {
     auto got = get_pod(client, namespace_, target.name, cancel);
     if (!got) return fail(got.error());
     if (!pod_running(*got) || pod_deleting(*got))
       return fail(ErrorKind::Unavailable, fmt::format("pod \"{}\" is not running", target.name),
                   "wait for it to start, or forward to its workload or service");
     pod = std::move(*got);
-  } else if (target.kind == TargetKind::Service) {
+  } else if (target.kind == PodTargetKind::Service) {
     auto service = get_target(client, namespace_, target, cancel);
     if (!service) return fail(service.error());
     for (auto& remote : remotes) {

@@ -13,7 +13,7 @@
 #include "orka/client.hpp"
 #include "forward_transport.hpp"
 #include "orka/ops.hpp"
-#include "pod_targets.hpp"
+#include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
 
@@ -40,11 +40,11 @@ struct ForwardDestination {
 };
 
 Result<ForwardDestination> resolve_destination(Client& client, const std::string& namespace_,
-                                               const Target& target,
+                                               const PodTarget& target,
                                                const std::vector<PortMapping>& ports,
                                                const CancelToken& cancel);
 
-// ObjectRef{type, name} → Target (services allowed).
-Result<Target> forward_target(const ObjectRef& ref);
+// ObjectRef{type, name} → PodTarget (services allowed).
+Result<PodTarget> forward_target(const ObjectRef& ref);
 
 }  // namespace orka::streaming

@@ -73,7 +73,7 @@ TEST_CASE("a service resolves to a ready pod and its container ports") {
       std::string(R"({"items":[)") + kPod + "]}";
   CancelToken cancel;
   std::vector<PortMapping> ports{{0, "http"}, {0, "81"}};
-  auto destination = resolve_destination(client, "ns", Target{TargetKind::Service, "web"}, ports, cancel);
+  auto destination = resolve_destination(client, "ns", PodTarget{PodTargetKind::Service, "web"}, ports, cancel);
   REQUIRE(destination);
   CHECK(destination->pod == "web-1");
   CHECK(destination->remote_ports == std::vector<std::uint16_t>{8080, 9999});

@@ -1,11 +1,11 @@
+// orka/pod_targets.hpp: what POD, TYPE/NAME and svc/NAME mean, and the pod an op picks.
 #include <doctest/doctest.h>
 #include <doctest/trompeloeil.hpp>
 
 #include "mock_client.hpp"
-#include "pod_targets.hpp"
+#include "orka/pod_targets.hpp"
 
 using namespace orka;
-using namespace orka::streaming;
 using orka::testing::MockClient;
 using orka::testing::json_response;
 using trompeloeil::_;
@@ -18,25 +18,25 @@ namespace orka::v0 {
 }  // namespace orka::v0
 
 TEST_CASE("target parsing") {
-  auto pod = parse_target("web-1", false);
+  auto pod = parse_pod_target("web-1", false);
   REQUIRE(pod);
-  CHECK(pod->kind == TargetKind::Pod);
+  CHECK(pod->kind == PodTargetKind::Pod);
   CHECK(pod->name == "web-1");
-  auto deploy = parse_target("deploy/web", false);
+  auto deploy = parse_pod_target("deploy/web", false);
   REQUIRE(deploy);
-  CHECK(deploy->kind == TargetKind::Deployment);
-  CHECK(parse_target("deployments.apps/web", false)->kind == TargetKind::Deployment);
-  CHECK(parse_target("STS/db", false)->kind == TargetKind::StatefulSet);
-  CHECK(parse_target("job/x", false)->kind == TargetKind::Job);
-  CHECK(parse_target("po/x", false)->kind == TargetKind::Pod);
-  CHECK(parse_target("svc/web", true)->kind == TargetKind::Service);
-  auto no_service = parse_target("svc/web", false);
+  CHECK(deploy->kind == PodTargetKind::Deployment);
+  CHECK(parse_pod_target("deployments.apps/web", false)->kind == PodTargetKind::Deployment);
+  CHECK(parse_pod_target("STS/db", false)->kind == PodTargetKind::StatefulSet);
+  CHECK(parse_pod_target("job/x", false)->kind == PodTargetKind::Job);
+  CHECK(parse_pod_target("po/x", false)->kind == PodTargetKind::Pod);
+  CHECK(parse_pod_target("svc/web", true)->kind == PodTargetKind::Service);
+  auto no_service = parse_pod_target("svc/web", false);
   REQUIRE_FALSE(no_service);
   CHECK(no_service.error().kind == ErrorKind::Usage);
-  CHECK_FALSE(parse_target("configmap/x", true));
-  CHECK_FALSE(parse_target("deploy/", true));
-  CHECK_FALSE(parse_target("a/b/c", true));
-  CHECK_FALSE(parse_target("", true));
+  CHECK_FALSE(parse_pod_target("configmap/x", true));
+  CHECK_FALSE(parse_pod_target("deploy/", true));
+  CHECK_FALSE(parse_pod_target("a/b/c", true));
+  CHECK_FALSE(parse_pod_target("", true));
 }
 
 TEST_CASE("label selector from matchLabels and matchExpressions") {
@@ -68,7 +68,7 @@ TEST_CASE("a deployment's pods come from its selector") {
       .WITH(_1.path == "/api/v1/namespaces/web/pods?labelSelector=app%3Dapi")
       .IN_SEQUENCE(seq)
       .RETURN(json_response(200, R"({"items":[{"metadata":{"name":"api-1"}},{"metadata":{"name":"api-2"}}]})"));
-  auto pods = resolve_pods(client, "web", Target{TargetKind::Deployment, "api"}, cancel);
+  auto pods = resolve_pods(client, "web", PodTarget{PodTargetKind::Deployment, "api"}, cancel);
   REQUIRE(pods);
   REQUIRE(pods->size() == 2);
   CHECK(pod_name((*pods)[1]) == "api-2");
@@ -80,7 +80,7 @@ TEST_CASE("a missing workload is the API's NotFound") {
   Error not_found = make_error(ErrorKind::NotFound, "deployments.apps \"x\" not found");
   not_found.http_status = 404;
   REQUIRE_CALL(client, send(_, _)).LR_RETURN(Result<Response>(std::unexpected(not_found)));
-  auto pods = resolve_pods(client, "web", Target{TargetKind::Deployment, "x"}, cancel);
+  auto pods = resolve_pods(client, "web", PodTarget{PodTargetKind::Deployment, "x"}, cancel);
   REQUIRE_FALSE(pods);
   CHECK(pods.error().kind == ErrorKind::NotFound);
 }
@@ -91,7 +91,7 @@ TEST_CASE("a service's pods come from its map selector") {
   REQUIRE_CALL(client, send(_, _))
       .WITH(_1.path == "/api/v1/namespaces/web/services/front")
       .RETURN(json_response(200, R"({"spec":{"selector":{"app":"front"}}})"));
-  auto selector = target_selector(client, "web", Target{TargetKind::Service, "front"}, cancel);
+  auto selector = target_selector(client, "web", PodTarget{PodTargetKind::Service, "front"}, cancel);
   REQUIRE(selector);
   CHECK(*selector == "app=front");
 }
@@ -106,11 +106,11 @@ TEST_CASE("pick_pod prefers running and ready, the oldest first") {
     {"metadata":{"name":"old","creationTimestamp":"2024-01-02T00:00:00Z"},
      "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}])");
   std::vector<nlohmann::json> list(pods.begin(), pods.end());
-  auto picked = pick_pod(list, Target{TargetKind::Deployment, "web"}, "ns");
+  auto picked = pick_pod(list, PodTarget{PodTargetKind::Deployment, "web"}, "ns");
   REQUIRE(picked);
   CHECK(pod_name(*picked) == "old");
   std::vector<nlohmann::json> none{pods[0]};
-  auto missing = pick_pod(none, Target{TargetKind::Deployment, "web"}, "ns");
+  auto missing = pick_pod(none, PodTarget{PodTargetKind::Deployment, "web"}, "ns");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("deployment/web") != std::string::npos);
 }

@@ -1,15 +1,17 @@
-#include "pod_targets.hpp"
+// POD, TYPE/NAME and svc/NAME → pods, via the workload's selector.
+#include "orka/pod_targets.hpp"
 
 #include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
 
-namespace orka::streaming {
+namespace orka {
+inline namespace v0 {
 namespace {
 
 struct KindInfo {
-  TargetKind kind;
+  PodTargetKind kind;
   std::string_view group_version_path;  // "/apis/apps/v1"
   std::string_view resource;            // "deployments"
   std::string_view display;             // "deployment"
@@ -17,20 +19,20 @@ struct KindInfo {
 };
 
 constexpr std::array<KindInfo, 7> kKinds{{
-    {TargetKind::Pod, "/api/v1", "pods", "pod", {"pod", "pods", "po", ""}},
-    {TargetKind::Deployment, "/apis/apps/v1", "deployments", "deployment",
+    {PodTargetKind::Pod, "/api/v1", "pods", "pod", {"pod", "pods", "po", ""}},
+    {PodTargetKind::Deployment, "/apis/apps/v1", "deployments", "deployment",
      {"deployment", "deployments", "deploy", "deployments.apps"}},
-    {TargetKind::ReplicaSet, "/apis/apps/v1", "replicasets", "replicaset",
+    {PodTargetKind::ReplicaSet, "/apis/apps/v1", "replicasets", "replicaset",
      {"replicaset", "replicasets", "rs", "replicasets.apps"}},
-    {TargetKind::StatefulSet, "/apis/apps/v1", "statefulsets", "statefulset",
+    {PodTargetKind::StatefulSet, "/apis/apps/v1", "statefulsets", "statefulset",
      {"statefulset", "statefulsets", "sts", "statefulsets.apps"}},
-    {TargetKind::DaemonSet, "/apis/apps/v1", "daemonsets", "daemonset",
+    {PodTargetKind::DaemonSet, "/apis/apps/v1", "daemonsets", "daemonset",
      {"daemonset", "daemonsets", "ds", "daemonsets.apps"}},
-    {TargetKind::Job, "/apis/batch/v1", "jobs", "job", {"job", "jobs", "jobs.batch", ""}},
-    {TargetKind::Service, "/api/v1", "services", "service", {"service", "services", "svc", ""}},
+    {PodTargetKind::Job, "/apis/batch/v1", "jobs", "job", {"job", "jobs", "jobs.batch", ""}},
+    {PodTargetKind::Service, "/api/v1", "services", "service", {"service", "services", "svc", ""}},
 }};
 
-const KindInfo& info(TargetKind kind) {
+const KindInfo& info(PodTargetKind kind) {
   for (const auto& k : kKinds)
     if (k.kind == kind) return k;
   return kKinds[0];
@@ -67,29 +69,29 @@ std::string selector_values(const nlohmann::json& values) {
 
 }  // namespace
 
-Result<Target> parse_target(std::string_view text, bool allow_service) {
+Result<PodTarget> parse_pod_target(std::string_view text, bool allow_service) {
   if (text.empty()) return fail(ErrorKind::Usage, "the target is empty", "name a pod or TYPE/NAME");
   auto slash = text.find('/');
-  if (slash == std::string_view::npos) return Target{TargetKind::Pod, std::string(text)};
+  if (slash == std::string_view::npos) return PodTarget{PodTargetKind::Pod, std::string(text)};
   std::string type = lower(text.substr(0, slash));
   std::string name(text.substr(slash + 1));
   if (name.empty() || name.find('/') != std::string::npos)
     return fail(ErrorKind::Usage, fmt::format("\"{}\" is not POD or TYPE/NAME", text));
   for (const auto& k : kKinds) {
     if (std::find(k.names.begin(), k.names.end(), type) == k.names.end() || type.empty()) continue;
-    if (k.kind == TargetKind::Service && !allow_service) break;
-    return Target{k.kind, std::move(name)};
+    if (k.kind == PodTargetKind::Service && !allow_service) break;
+    return PodTarget{k.kind, std::move(name)};
   }
   return fail(ErrorKind::Usage, fmt::format("cannot use a target of type \"{}\" here", type),
               allow_service ? "use a pod, deploy/NAME, rs/NAME, sts/NAME, ds/NAME, job/NAME or svc/NAME"
                             : "use a pod, deploy/NAME, rs/NAME, sts/NAME, ds/NAME or job/NAME");
 }
 
-std::string describe(const Target& target) {
+std::string describe(const PodTarget& target) {
   return fmt::format("{}/{}", info(target.kind).display, target.name);
 }
 
-bool selects_pods(const Target& target) { return target.kind != TargetKind::Pod; }
+bool selects_pods(const PodTarget& target) { return target.kind != PodTargetKind::Pod; }
 
 Result<std::string> label_selector_string(const nlohmann::json& selector, std::string_view owner) {
   std::vector<std::string> terms;
@@ -126,7 +128,7 @@ Result<std::string> label_selector_string(const nlohmann::json& selector, std::s
 }
 
 Result<nlohmann::json> get_target(Client& client, const std::string& namespace_,
-                                  const Target& target, const CancelToken& cancel) {
+                                  const PodTarget& target, const CancelToken& cancel) {
   const auto& k = info(target.kind);
   Permission needed;
   needed.verb = "get";
@@ -138,14 +140,14 @@ Result<nlohmann::json> get_target(Client& client, const std::string& namespace_,
 }
 
 Result<std::string> target_selector(Client& client, const std::string& namespace_,
-                                    const Target& target, const CancelToken& cancel) {
+                                    const PodTarget& target, const CancelToken& cancel) {
   auto object = get_target(client, namespace_, target, cancel);
   if (!object) return fail(object.error());
   const std::string owner = describe(target);
   nlohmann::json selector;
   auto pointer = nlohmann::json::json_pointer("/spec/selector");
   if (object->contains(pointer)) selector = object->at(pointer);
-  if (target.kind == TargetKind::Service) {
+  if (target.kind == PodTargetKind::Service) {
     // A service's selector is a plain map; without one it has no pods of its own.
     if (!selector.is_object() || selector.empty())
       return fail(ErrorKind::Invalid, fmt::format("{} has no selector, so no pods back it", owner),
@@ -158,7 +160,7 @@ Result<std::string> target_selector(Client& client, const std::string& namespace
 Result<nlohmann::json> get_pod(Client& client, const std::string& namespace_,
                                const std::string& name, const CancelToken& cancel) {
   Permission needed{"get", "", "pods", "", namespace_, name};
-  return get_json(client, object_path(info(TargetKind::Pod), namespace_, name), cancel, needed);
+  return get_json(client, object_path(info(PodTargetKind::Pod), namespace_, name), cancel, needed);
 }
 
 Result<std::vector<nlohmann::json>> list_pods(Client& client, const std::string& namespace_,
@@ -177,8 +179,8 @@ Result<std::vector<nlohmann::json>> list_pods(Client& client, const std::string&
 }
 
 Result<std::vector<nlohmann::json>> resolve_pods(Client& client, const std::string& namespace_,
-                                                 const Target& target, const CancelToken& cancel) {
-  if (target.kind == TargetKind::Pod) {
+                                                 const PodTarget& target, const CancelToken& cancel) {
+  if (target.kind == PodTargetKind::Pod) {
     auto pod = get_pod(client, namespace_, target.name, cancel);
     if (!pod) return fail(pod.error());
     return std::vector<nlohmann::json>{std::move(*pod)};
@@ -233,7 +235,7 @@ std::string default_container(const nlohmann::json& pod) {
   return names.empty() ? std::string() : names.front();
 }
 
-Result<nlohmann::json> pick_pod(const std::vector<nlohmann::json>& pods, const Target& target,
+Result<nlohmann::json> pick_pod(const std::vector<nlohmann::json>& pods, const PodTarget& target,
                                 const std::string& namespace_) {
   const nlohmann::json* best = nullptr;
   auto created = [](const nlohmann::json* pod) {
@@ -253,4 +255,5 @@ Result<nlohmann::json> pick_pod(const std::vector<nlohmann::json>& pods, const T
   return *best;
 }
 
-}  // namespace orka::streaming
+}  // namespace v0
+}  // namespace orka
