@@ -36,6 +36,8 @@ class ORKA_API CancelToken {
     Registration& operator=(const Registration&) = delete;
     ~Registration();
     void reset();
+    // True while it holds a callback (from on_cancel, not yet reset or moved from).
+    explicit operator bool() const noexcept { return state_ != nullptr; }
 
    private:
     friend class CancelToken;

@@ -51,22 +51,17 @@ std::vector<PlannedStream> plan(const std::vector<nlohmann::json>& pods,
   return streams;
 }
 
-// Blocking on an empty channel makes the producer pay a futex wake (and both threads a context
-// switch) for nearly every line of a fast log. While lines keep coming, the printer instead
-// flushes, naps briefly and takes what piled up in one run; only a channel that stays empty
-// for a few naps is waited on (so an idle follow costs nothing).
-template <class Poll, class Wait>
-auto receive_in_runs(Poll poll, Wait wait, LogPrinter& printer) {
-  constexpr auto kNap = std::chrono::microseconds(500);
-  constexpr int kNaps = 4;
-  auto received = poll();
+// Lines arrive a read at a time (see logs.cpp). Between runs the printer keeps its output for
+// a moment: a log still streaming fills the buffer and is written in big pieces, a quiet one is
+// flushed within kHoldOutput, and only then is the channel waited on without a timer (an idle
+// follow costs nothing).
+constexpr std::chrono::milliseconds kHoldOutput{20};
+
+template <class ReceiveFor, class Wait>
+auto receive_buffered(ReceiveFor receive_for, Wait wait, LogPrinter& printer) {
+  auto received = receive_for(kHoldOutput);
   if (received.status != ReceiveStatus::TimedOut) return received;
   printer.flush();
-  for (int nap = 0; nap < kNaps; ++nap) {
-    std::this_thread::sleep_for(kNap);
-    received = poll();
-    if (received.status != ReceiveStatus::TimedOut) return received;
-  }
   return wait();
 }
 
@@ -81,8 +76,8 @@ Result<int> print_single(CommandContext& ctx, const PlannedStream& planned,
   auto stream = ctx.ops.logs(PodRef{namespace_, planned.pod}, planned.container, options.log);
   auto stop = ctx.cancel.on_cancel([&stream] { stream.cancel(); });
   for (;;) {
-    auto received = receive_in_runs([&] { return stream.next_for(std::chrono::milliseconds(0)); },
-                                    [&] { return stream.next(); }, printer);
+    auto received = receive_buffered([&](auto timeout) { return stream.next_for(timeout); },
+                                     [&] { return stream.next(); }, printer);
     if (received.dropped_before > 0) printer.dropped(received.dropped_before, planned.pod, planned.container);
     if (!received) break;
     printer.line(*received.value);
@@ -147,8 +142,9 @@ Result<int> print_many(CommandContext& ctx, Client& client, const std::string& n
 
   auto& merged = fan.merged();
   for (;;) {
-    auto received = receive_in_runs([&] { return merged.receive_for(std::chrono::milliseconds(0)); },
-                                    [&] { return merged.receive(ctx.cancel); }, printer);
+    auto received =
+        receive_buffered([&](auto timeout) { return merged.receive_for(timeout, ctx.cancel); },
+                         [&] { return merged.receive(ctx.cancel); }, printer);
     if (received.dropped_before > 0) printer.dropped(received.dropped_before, {}, {});
     if (!received) break;
     const MergedLine& item = *received.value;

@@ -3,6 +3,13 @@
 #include <algorithm>
 
 namespace orka::streaming {
+namespace {
+
+// Lines moved to the merged channel in one push at most: a bound on how long one busy pod
+// holds the others back.
+constexpr std::size_t kMaxRun = 1024;
+
+}  // namespace
 
 LogFanIn::LogFanIn(OrkaOps& ops, std::size_t capacity, bool close_when_idle, Overflow overflow)
     : ops_(ops),
@@ -38,20 +45,34 @@ std::size_t LogFanIn::started() const {
 
 void LogFanIn::forward(Forwarder& forwarder) {
   BoundedChannel<MergedLine>& merged = *merged_;
-  for (;;) {
+  std::vector<MergedLine> run;
+  bool ended = false;
+  while (!ended) {
+    // One line is waited for; what queued behind it goes along in the same push, so the
+    // printer is woken once per run, not once per line.
     auto received = forwarder.stream.next();
-    if (received.dropped_before > 0) {
-      MergedLine marker;
-      marker.chunk.pod = forwarder.pod;
-      marker.chunk.container = forwarder.container;
-      marker.dropped = received.dropped_before;
-      merged.push(std::move(marker));
+    for (;;) {
+      if (received.dropped_before > 0) {
+        MergedLine marker;
+        marker.chunk.pod = forwarder.pod;
+        marker.chunk.container = forwarder.container;
+        marker.dropped = received.dropped_before;
+        run.push_back(std::move(marker));
+      }
+      if (!received) {
+        ended = true;
+        break;
+      }
+      run.push_back(MergedLine{std::move(*received.value), 0});
+      if (run.size() >= kMaxRun) break;
+      received = forwarder.stream.next_for(std::chrono::milliseconds(0));
+      if (received.status == ReceiveStatus::TimedOut) break;
     }
-    if (!received) break;
-    if (!merged.push(MergedLine{std::move(*received.value), 0})) {
+    if (!merged.push_all(run)) {
       forwarder.stream.cancel();
       // Keep draining until the producer ends, so finish() below does not wait on a full channel.
     }
+    run.clear();
   }
   forwarder.outcome = forwarder.stream.finish();
   forwarder.done = true;

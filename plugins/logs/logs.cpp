@@ -14,6 +14,8 @@ namespace orka::streaming {
 namespace {
 
 constexpr std::size_t kReadSize = 256 * 1024;
+constexpr std::size_t kCoalesceBelow = 32 * 1024;
+constexpr std::chrono::milliseconds kCoalescePause{1};
 constexpr std::chrono::milliseconds kFirstBackoff{250};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
@@ -92,7 +94,12 @@ class LogStreamer {
         if (*n == 0) break;
         delivered = true;
         splitter_.feed(std::string_view(buffer.data(), *n),
-                       [&](std::string_view line) { handle_line(line, out); });
+                       [&](std::string_view line) { handle_line(line); });
+        deliver(out);
+        // A server that writes a log in small pieces (the API server: 4 KiB) would cost a
+        // wake-up of this thread and of the printer per piece; a pause of 1 ms after a small
+        // read lets the next pieces gather into one read. Big reads are not paused after.
+        if (*n < kCoalesceBelow && cancel.wait_for(kCoalescePause)) break;
       }
       closer.reset();
       if (stopped_ || cancel.cancelled()) return {};
@@ -129,7 +136,7 @@ class LogStreamer {
     return true;
   }
 
-  void handle_line(std::string_view raw, StreamWriter<LogChunk>& out) {
+  void handle_line(std::string_view raw) {
     if (stopped_) return;
     const TimestampedLine parsed = split_timestamp(raw);
     if (!resume_.accept(parsed.time)) return;
@@ -162,11 +169,20 @@ class LogStreamer {
     chunk.container = container_;
     if (options_.timestamps) chunk.timestamp.assign(parsed.timestamp);
     chunk.line.assign(text);
-    if (!out.push(std::move(chunk)) || last) stopped_ = true;
+    batch_.push_back(std::move(chunk));
+    if (last) stopped_ = true;
+  }
+
+  // The lines of one read go to the consumer together: one wake-up per read, not per line.
+  void deliver(StreamWriter<LogChunk>& out) {
+    if (batch_.empty()) return;
+    if (!out.push_all(batch_)) stopped_ = true;
+    batch_.clear();
   }
 
   void flush_partial(StreamWriter<LogChunk>& out) {
-    if (auto rest = splitter_.take_partial()) handle_line(*rest, out);
+    if (auto rest = splitter_.take_partial()) handle_line(*rest);
+    deliver(out);
   }
 
   std::shared_ptr<Client> client_;
@@ -176,6 +192,7 @@ class LogStreamer {
   LogOptions options_;
   LineFilter filter_;
   LineSplitter splitter_;
+  std::vector<LogChunk> batch_;
   ResumeState resume_;
   std::uint64_t bytes_left_ = 0;
   bool stopped_ = false;

@@ -193,3 +193,69 @@ TEST_CASE("block: a waiting producer resumes once half the channel is free, not 
   for (int want = 2; want <= 4; ++want) CHECK(*channel.receive().value == want);
   CHECK(channel.dropped_total() == 0);
 }
+
+TEST_CASE("push_all: items in order, one call") {
+  BoundedChannel<int> channel(8);
+  std::vector<int> run{1, 2, 3};
+  CHECK(channel.push_all(run));
+  std::vector<int> empty;
+  CHECK(channel.push_all(empty));
+  for (int want = 1; want <= 3; ++want) CHECK(*channel.receive_for(0ms).value == want);
+  CHECK(channel.receive_for(0ms).status == ReceiveStatus::TimedOut);
+}
+
+TEST_CASE("push_all, block: a run longer than the channel reaches a consumer that was asleep") {
+  // The consumer waits on the empty channel before the run is pushed: the producer must wake
+  // it before waiting for room itself, or both would wait forever.
+  BoundedChannel<int> channel(4, Overflow::Block);
+  std::vector<int> got;
+  std::thread consumer([&] {
+    for (;;) {
+      auto item = channel.receive();
+      if (!item) return;
+      got.push_back(*item.value);
+    }
+  });
+  std::this_thread::sleep_for(30ms);
+  std::vector<int> run(100);
+  for (int i = 0; i < 100; ++i) run[i] = i;
+  CHECK(channel.push_all(run));
+  channel.close();
+  consumer.join();
+  REQUIRE(got.size() == 100);
+  for (int i = 0; i < 100; ++i) CHECK(got[i] == i);
+  CHECK(channel.dropped_total() == 0);
+}
+
+TEST_CASE("push_all, drop-oldest: a run longer than the channel keeps its newest, gap counted") {
+  BoundedChannel<int> channel(3, Overflow::DropOldest);
+  std::vector<int> run{1, 2, 3, 4, 5};
+  CHECK(channel.push_all(run));
+  auto first = channel.receive_for(0ms);
+  REQUIRE(first);
+  CHECK(*first.value == 3);
+  CHECK(first.dropped_before == 2);
+  CHECK(*channel.receive_for(0ms).value == 4);
+  CHECK(*channel.receive_for(0ms).value == 5);
+}
+
+TEST_CASE("push_all fails on a closed channel and when cancelled while waiting for room") {
+  BoundedChannel<int> closed(4);
+  closed.close();
+  std::vector<int> run{1};
+  CHECK_FALSE(closed.push_all(run));
+
+  BoundedChannel<int> channel(2, Overflow::Block);
+  CancelToken cancel;
+  std::atomic<int> result{-1};
+  std::thread producer([&] {
+    std::vector<int> many{1, 2, 3, 4};
+    result = channel.push_all(many, cancel) ? 1 : 0;
+  });
+  std::this_thread::sleep_for(30ms);
+  CHECK(result == -1);  // two queued, waiting for room for the third
+  cancel.cancel();
+  producer.join();
+  CHECK(result == 0);
+  CHECK(channel.size() == 2);
+}
