@@ -180,7 +180,10 @@ class BoundedChannel {
       return !items_.empty() || closed_ || (cancel != nullptr && cancel->cancelled());
     };
     if (timeout) {
-      if (!readable_.wait_for(lock, *timeout, ready)) return {ReceiveStatus::TimedOut, {}, 0};
+      // ready() first: wait_for reads the clock even when nothing needs waiting for, and a
+      // consumer polling a busy channel asks once per item.
+      if (!ready() && !readable_.wait_for(lock, *timeout, ready))
+        return {ReceiveStatus::TimedOut, {}, 0};
     } else {
       readable_.wait(lock, ready);
     }

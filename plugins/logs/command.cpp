@@ -51,15 +51,21 @@ std::vector<PlannedStream> plan(const std::vector<nlohmann::json>& pods,
   return streams;
 }
 
-// Lines arrive a read at a time (see logs.cpp). Between runs the printer keeps its output for
-// a moment: a log still streaming fills the buffer and is written in big pieces, a quiet one is
-// flushed within kHoldOutput, and only then is the channel waited on without a timer (an idle
-// follow costs nothing).
+// Lines arrive a read at a time (see logs.cpp), and a fast log in many small reads. Waiting on
+// the channel after each would wake this thread once per read; instead, when the channel runs
+// empty, it naps once and takes everything that came meanwhile in one go. Output is written
+// when the buffer fills, when a line has waited kHoldOutput, or before the channel is waited on
+// without a timer (a log gone quiet; an idle follow costs nothing).
+constexpr std::chrono::milliseconds kNap{5};
 constexpr std::chrono::milliseconds kHoldOutput{20};
 
-template <class ReceiveFor, class Wait>
-auto receive_buffered(ReceiveFor receive_for, Wait wait, LogPrinter& printer) {
-  auto received = receive_for(kHoldOutput);
+template <class Poll, class Wait>
+auto receive_in_runs(Poll poll, Wait wait, LogPrinter& printer) {
+  auto received = poll();
+  if (received.status != ReceiveStatus::TimedOut) return received;
+  printer.flush_if_held(kHoldOutput);
+  std::this_thread::sleep_for(kNap);
+  received = poll();
   if (received.status != ReceiveStatus::TimedOut) return received;
   printer.flush();
   return wait();
@@ -76,8 +82,8 @@ Result<int> print_single(CommandContext& ctx, const PlannedStream& planned,
   auto stream = ctx.ops.logs(PodRef{namespace_, planned.pod}, planned.container, options.log);
   auto stop = ctx.cancel.on_cancel([&stream] { stream.cancel(); });
   for (;;) {
-    auto received = receive_buffered([&](auto timeout) { return stream.next_for(timeout); },
-                                     [&] { return stream.next(); }, printer);
+    auto received = receive_in_runs([&] { return stream.next_for(std::chrono::milliseconds(0)); },
+                                    [&] { return stream.next(); }, printer);
     if (received.dropped_before > 0) printer.dropped(received.dropped_before, planned.pod, planned.container);
     if (!received) break;
     printer.line(*received.value);
@@ -142,9 +148,8 @@ Result<int> print_many(CommandContext& ctx, Client& client, const std::string& n
 
   auto& merged = fan.merged();
   for (;;) {
-    auto received =
-        receive_buffered([&](auto timeout) { return merged.receive_for(timeout, ctx.cancel); },
-                         [&] { return merged.receive(ctx.cancel); }, printer);
+    auto received = receive_in_runs([&] { return merged.receive_for(std::chrono::milliseconds(0)); },
+                                    [&] { return merged.receive(ctx.cancel); }, printer);
     if (received.dropped_before > 0) printer.dropped(received.dropped_before, {}, {});
     if (!received) break;
     const MergedLine& item = *received.value;

@@ -37,7 +37,12 @@ void LogPrinter::append_prefix(std::string_view pod, std::string_view container)
   buffer_.append(last_prefix_);
 }
 
+void LogPrinter::note_first_held() {
+  if (buffer_.empty()) held_since_ = std::chrono::steady_clock::now();
+}
+
 void LogPrinter::line(const LogChunk& chunk) {
+  note_first_held();
   if (options_.json) {
     nlohmann::json object{{"pod", chunk.pod}, {"container", chunk.container}};
     if (!chunk.timestamp.empty()) object["timestamp"] = chunk.timestamp;
@@ -62,6 +67,7 @@ void LogPrinter::line(const LogChunk& chunk) {
 
 void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_view container) {
   if (count == 0) return;
+  note_first_held();
   if (options_.json) {
     nlohmann::json object{{"dropped", count}, {"marker", dropped_marker(count)}};
     if (!pod.empty()) object["pod"] = pod;
@@ -81,6 +87,10 @@ void LogPrinter::write_if_full() {
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
     buffer_.clear();
   }
+}
+
+void LogPrinter::flush_if_held(std::chrono::steady_clock::duration limit) {
+  if (!buffer_.empty() && std::chrono::steady_clock::now() - held_since_ >= limit) flush();
 }
 
 void LogPrinter::flush() {

@@ -3,6 +3,7 @@
 // output is collected in one buffer and written in large blocks.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -35,14 +36,18 @@ class LogPrinter {
 
   // Writes what is buffered; called when the input runs dry, so a follower sees lines at once.
   void flush();
+  // Writes what is buffered if its oldest line has waited `limit` or longer.
+  void flush_if_held(std::chrono::steady_clock::duration limit);
 
  private:
   void append_prefix(std::string_view pod, std::string_view container);
   void write_if_full();
+  void note_first_held();
 
   std::ostream& out_;
   PrintOptions options_;
   std::string buffer_;
+  std::chrono::steady_clock::time_point held_since_;  // when buffer_ last went from empty
   // The last prefix built, reused while lines keep coming from the same stream.
   std::string last_pod_;
   std::string last_container_;

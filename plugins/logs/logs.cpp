@@ -14,8 +14,6 @@ namespace orka::streaming {
 namespace {
 
 constexpr std::size_t kReadSize = 256 * 1024;
-constexpr std::size_t kCoalesceBelow = 32 * 1024;
-constexpr std::chrono::milliseconds kCoalescePause{1};
 constexpr std::chrono::milliseconds kFirstBackoff{250};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
@@ -96,10 +94,6 @@ class LogStreamer {
         splitter_.feed(std::string_view(buffer.data(), *n),
                        [&](std::string_view line) { handle_line(line); });
         deliver(out);
-        // A server that writes a log in small pieces (the API server: 4 KiB) would cost a
-        // wake-up of this thread and of the printer per piece; a pause of 1 ms after a small
-        // read lets the next pieces gather into one read. Big reads are not paused after.
-        if (*n < kCoalesceBelow && cancel.wait_for(kCoalescePause)) break;
       }
       closer.reset();
       if (stopped_ || cancel.cancelled()) return {};
