@@ -117,13 +117,17 @@ class BoundedChannel {
     if (values.empty()) return true;
     CancelToken::Registration wake;  // outlives the lock, as in push_impl
     std::unique_lock lock(mutex_);
+    bool all_queued = true;
     for (auto& value : values) {
-      if (!make_room(lock, cancel, wake)) return false;
+      if (!make_room(lock, cancel, wake)) {
+        all_queued = false;
+        break;
+      }
       enqueue(std::move(value));
     }
     lock.unlock();
-    readable_.notify_all();
-    return true;
+    readable_.notify_all();  // also for the part of a run queued before a failure
+    return all_queued;
   }
 
   // With Block, waits (lock held on return) until there is room; false when the item must
