@@ -6,6 +6,13 @@
 
 namespace orka {
 inline namespace v0 {
+namespace {
+
+bool listed(const std::vector<std::string>& phases, const std::string& phase) {
+  return std::find(phases.begin(), phases.end(), phase) != phases.end();
+}
+
+}  // namespace
 
 CommandOutput::CommandOutput(const CommandContext& ctx, bool json, ProgressStyle style)
     : err_(ctx.err),
@@ -17,11 +24,6 @@ CommandOutput::CommandOutput(const CommandContext& ctx, bool json, ProgressStyle
 
 ProgressFn CommandOutput::progress() {
   return [this](const ProgressEvent& event) { show(event); };
-}
-
-bool CommandOutput::listed(const std::vector<std::string>& phases,
-                           const std::string& phase) const {
-  return std::find(phases.begin(), phases.end(), phase) != phases.end();
 }
 
 void CommandOutput::show(const ProgressEvent& event) {

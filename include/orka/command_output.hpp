@@ -44,8 +44,6 @@ class ORKA_API CommandOutput {
   void finish() { line_.finish(); }
 
  private:
-  bool listed(const std::vector<std::string>& phases, const std::string& phase) const;
-
   std::ostream& err_;
   std::ostream& line_stream_;
   bool json_mode_;

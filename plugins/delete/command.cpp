@@ -109,9 +109,9 @@ CommandSpec delete_command() {
           std::chrono::steady_clock::now() - started);
       if (output.json()) {
         output.write_json({{"event", "result"},
-                    {"pod", outcome->pod},
-                    {"uid", outcome->uid},
-                    {"gone", outcome->gone}});
+                           {"pod", outcome->pod},
+                           {"uid", outcome->uid},
+                           {"gone", outcome->gone}});
       } else if (options->op.wait) {
         ctx.out << fmt::format("pod \"{}\" deleted (gone after {})\n", name,
                                format_duration(elapsed));

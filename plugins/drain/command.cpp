@@ -115,10 +115,10 @@ CommandSpec drain_command() {
     if (!outcome) return fail(outcome.error());
     if (output.json()) {
       output.write_json({{"event", "result"},
-                  {"node", outcome->node},
-                  {"dry_run", options->op.dry_run},
-                  {"evicted", outcome->evicted},
-                  {"skipped", outcome->skipped}});
+                         {"node", outcome->node},
+                         {"dry_run", options->op.dry_run},
+                         {"evicted", outcome->evicted},
+                         {"skipped", outcome->skipped}});
     } else {
       ctx.out << "node/" << outcome->node << " drained"
               << (options->op.dry_run ? " (dry run: nothing was changed)" : "") << '\n';

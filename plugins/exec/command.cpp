@@ -9,8 +9,8 @@
 #include "exec_command.hpp"
 #include "orka/command_args.hpp"
 #include "orka/output.hpp"
-#include "orka/transport_choice.hpp"
 #include "orka/pod_targets.hpp"
+#include "orka/transport_choice.hpp"
 #include "terminal.hpp"
 
 namespace orka::streaming {

@@ -110,9 +110,9 @@ CommandSpec rr_command() {
       if (!outcome) return fail(outcome.error());
       if (output.json()) {
         output.write_json({{"event", "result"},
-                    {"resource", outcome->resource},
-                    {"restarted_at", outcome->restarted_at},
-                    {"rolled_out", options->op.wait}});
+                           {"resource", outcome->resource},
+                           {"restarted_at", outcome->restarted_at},
+                           {"rolled_out", options->op.wait}});
       } else {
         ctx.out << outcome->resource << " restarted"
                 << (options->op.wait ? " and successfully rolled out" : "") << '\n';
