@@ -235,6 +235,17 @@ struct Op {
       if (line.find(part) != std::string::npos) return true;
     return false;
   }
+
+  // `sh` with stdin attached and the transport left to auto: the exit code it ended with.
+  int auto_exec_with_stdin() {
+    ExecOptions options;
+    options.stdin = true;
+    auto session = ops.exec(PodRef{"ns", "p"}, "", {"sh"}, options);
+    drain(session);
+    auto status = session.finish();
+    REQUIRE(status);
+    return status->exit_code;
+  }
 };
 
 ExecOptions spdy_options(bool stdin, bool tty = false) {
@@ -494,13 +505,7 @@ TEST_CASE("auto: a refused WebSocket v5 upgrade falls back to SPDY") {
   wire->stream("error")->send(kExit42);
   wire->stream("error")->send_fin();
 
-  ExecOptions options;
-  options.stdin = true;
-  auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, options);
-  drain(session);
-  auto status = session.finish();
-  REQUIRE(status);
-  CHECK(status->exit_code == 42);
+  CHECK(op.auto_exec_with_stdin() == 42);
   CHECK(op.logged("exec: transport plan: WebSocket, then SPDY/3.1"));
   CHECK(op.logged("exec: WebSocket was refused (websocket upgrade refused: 403 Forbidden); trying SPDY/3.1"));
   CHECK(op.logged("exec: using SPDY/3.1 (v4.channel.k8s.io)"));
@@ -561,13 +566,7 @@ TEST_CASE("auto: a client that cannot open SPDY (Unsupported) falls back to WebS
   socket->script(WsOpcode::Binary, std::string(1, '\x03') + R"({"metadata":{},"status":"Success"})");
   socket->script(WsOpcode::Close, "");
   REQUIRE_CALL(*op.client, open_websocket(_, _)).LR_RETURN(Result<std::unique_ptr<WebSocket>>(std::move(socket)));
-  ExecOptions options;
-  options.stdin = true;
-  auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, options);
-  drain(session);
-  auto status = session.finish();
-  REQUIRE(status);
-  CHECK(status->exit_code == 0);
+  CHECK(op.auto_exec_with_stdin() == 0);
   CHECK(op.logged("exec: SPDY/3.1 was refused (this API client cannot open SPDY connections); trying WebSocket"));
   CHECK(op.logged("exec: using WebSocket (v4.channel.k8s.io)"));
 }
