@@ -33,9 +33,10 @@ eval "$("$ROOT/scripts/cluster" env)"
 export KUBECONFIG
 export ORKA_RESTRICTED_KUBECONFIG=$ORKA_CLUSTER_DIR/restricted.kubeconfig
 # A kubectl for the tests' setup and cross-checks: the oldest of the machine's (closest to 1.20).
-if [[ -z ${KUBECTL:-} ]]; then
-  KUBECTL=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -n1)
-  [[ -n $KUBECTL ]] || KUBECTL=$(command -v kubectl || true)
+source "$ROOT/scripts/lib/kubectl.sh"
+if ! KUBECTL=$(find_kubectl oldest); then
+  failed=$((failed + 1)); failed_names+=("kubectl")
+  finish
 fi
 export KUBECTL
 echo "KUBECONFIG=$KUBECONFIG KUBECTL=$KUBECTL"

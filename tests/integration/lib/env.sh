@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2034
 # Sourced by every integration test: where the repository, fixtures and cluster are, the
 # cluster's kubeconfig (from `scripts/cluster env` unless KUBECONFIG is set), the orka binary
-# ($ORKA_BIN, else <build>/app/orka with $ORKA_BUILD_DIR, else ./build) and a kubectl ($KUBECTL,
-# else the oldest /usr/lib/google-cloud-sdk/bin/kubectl.1.*, else the one on PATH).
+# ($ORKA_BIN, else <build>/app/orka with $ORKA_BUILD_DIR, else ./build) and a kubectl (scripts/lib/
+# kubectl.sh: $KUBECTL, else the oldest of the machine's versioned builds, else the one on PATH).
 # Sets ROOT FIX CLUSTER CLUSTER_DIR RESTRICTED_KUBECONFIG ORKA KUBECTL_BIN; exports KUBECONFIG.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -14,16 +14,8 @@ export KUBECONFIG
 RESTRICTED_KUBECONFIG=${ORKA_RESTRICTED_KUBECONFIG:-$CLUSTER_DIR/restricted.kubeconfig}
 ORKA=${ORKA_BIN:-${ORKA_BUILD_DIR:-$ROOT/build}/app/orka}
 
-find_kubectl() {
-  if [[ -n ${KUBECTL:-} ]]; then echo "$KUBECTL"; return; fi
-  local k
-  k=$(ls -1 /usr/lib/google-cloud-sdk/bin/kubectl.1.* 2>/dev/null | sort -V | head -1)
-  [[ -n $k ]] && { echo "$k"; return; }
-  command -v kubectl && return
-  echo "FAIL: no kubectl found (set KUBECTL)" >&2
-  exit 1
-}
-KUBECTL_BIN=$(find_kubectl) || exit 1
+source "$ROOT/scripts/lib/kubectl.sh"
+KUBECTL_BIN=$(find_kubectl oldest) || { echo "FAIL: no kubectl for the tests' set-up" >&2; exit 1; }
 
 # For the tests that run orka.
 require_orka() {
