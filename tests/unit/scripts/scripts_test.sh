@@ -42,6 +42,12 @@ minimal_path() { # dir tool...
 }
 as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$TMP/home")
 mkdir -p "$TMP/home"; chmod 777 "$TMP/home"
+# The user runs a copy: the checkout may be in a home only root can read (/root in the rehearsal).
+COPY=$TMP/copy
+mkdir -p "$COPY/tests"
+cp -r "$ROOT/scripts" "$ROOT/bench" "$COPY/"
+cp -r "$ROOT/tests/integration" "$COPY/tests/"
+chmod -R a+rX "$COPY"
 
 # --- the shared library itself
 mkdir -p "$TMP/repo/scripts"
@@ -99,16 +105,16 @@ expect "scripts/build without meson on PATH says what is missing" 1 \
 
 minimal_path "$TMP/nodpkg" find sort stat
 expect "scripts/install-deps as a user without root or sudo says it needs root" 1 \
-  'installing packages needs root' "${as_nobody[@]}" PATH="$TMP/nodpkg" "$TMP/nodpkg/bash" "$ROOT/scripts/install-deps"
+  'installing packages needs root' "${as_nobody[@]}" PATH="$TMP/nodpkg" "$TMP/nodpkg/bash" "$COPY/scripts/install-deps"
 
 expect "scripts/cluster with an unknown command prints its usage" 2 'usage: .*prepare\|up\|down' \
   "$ROOT/scripts/cluster" nonsense
 expect "scripts/cluster prepare as a user says it must run as root" 1 'scripts/cluster: ERROR: must run as root' \
-  "${as_nobody[@]}" "$ROOT/scripts/cluster" prepare
+  "${as_nobody[@]}" "$COPY/scripts/cluster" prepare
 expect "scripts/rehearse with an unknown argument prints its usage" 2 'usage: scripts/rehearse' \
   "$ROOT/scripts/rehearse" --nonsense
 expect "scripts/rehearse as a user says it must run as root" 1 'scripts/rehearse: ERROR: must run as root' \
-  "${as_nobody[@]}" "$ROOT/scripts/rehearse"
+  "${as_nobody[@]}" "$COPY/scripts/rehearse"
 
 # The README commands: a build that cannot even be configured ends in the one-line summary.
 expect "scripts/quickstart: a failing build ends with the failed step and what to do next" 1 \
@@ -121,7 +127,7 @@ expect "scripts/test: a failing build ends with the failed step and what to do n
 
 expect "tests/integration/run.sh: a cluster that cannot start is a counted failure" 1 \
   '^0 passed, 1 failed$' \
-  "${as_nobody[@]}" ORKA_CLUSTER_DIR="$TMP/home/cluster" "$ROOT/tests/integration/run.sh"
+  "${as_nobody[@]}" ORKA_CLUSTER_DIR="$TMP/home/cluster" "$COPY/tests/integration/run.sh"
 output_has "... after the cluster's own report of why" 'scripts/cluster: ERROR: must run as root' 
 expect "bench/run with a bad --runs names the flag" 2 'bench/run: --runs must be a positive whole number' \
   "$ROOT/bench/run" --runs abc
