@@ -2,7 +2,8 @@
 # The README commands' one-line summary: which steps ran, how long each took, and on failure
 # the one next thing to do. Needs fail_loudly.sh sourced first.
 #
-#   steps_begin                  starts the clock; the summary is printed when the script exits
+#   steps_begin [CLEANUP]        starts the clock; at exit runs CLEANUP (a command), then prints
+#                                the summary
 #   step TITLE NEXT-THING        the step now running, and what to do if it fails
 #   steps_summary                the summary line now (for scripts that print more after it)
 
@@ -48,6 +49,17 @@ steps_summary() { # [exit-code]
   fi
 }
 
+orka_steps_exit() {
+  [[ -z $ORKA_STEPS_CLEANUP ]] || $ORKA_STEPS_CLEANUP || true
+  steps_summary "$1"
+}
+
 steps_begin() {
-  trap 'steps_summary "$?"' EXIT
+  ORKA_STEPS_CLEANUP=${1:-}
+  trap 'orka_steps_exit "$?"' EXIT
+  # Without these, a script ended by a signal would run its EXIT trap with the status of the
+  # last command that finished, and could call itself OK.
+  trap 'ORKA_STEP_NEXT="it was interrupted (SIGINT): run it again"; exit 130' INT
+  trap 'ORKA_STEP_NEXT="it was ended by SIGTERM: run it again"; exit 143' TERM
+  trap 'ORKA_STEP_NEXT="it was ended by SIGHUP: run it again"; exit 129' HUP
 }

@@ -97,6 +97,25 @@ expect "steps: a failure prints the step, time, exit code and the next thing to 
 expect "steps: success prints every step with its time" 0 '^scripts/stepper: OK in [0-9]+s \(first [0-9]+s, second [0-9]+s\)$' \
   bash "$TMP/repo/scripts/stepper" ok
 
+cat >"$TMP/repo/scripts/sleeper" <<'S'
+#!/usr/bin/env bash
+source "$(dirname "$0")/lib/fail_loudly.sh"
+source "$(dirname "$0")/lib/steps.sh"
+steps_begin
+step "wait" "nothing"
+sleep 30 &
+echo started >"$1"
+wait
+S
+cat >"$TMP/signal_the_sleeper" <<'S'
+bash "$1/repo/scripts/sleeper" "$1/sleeper.started" & pid=$!
+for _ in $(seq 100); do [[ -f $1/sleeper.started ]] && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid"
+S
+expect "steps: a script ended by SIGTERM says so instead of OK" 143 \
+  '^scripts/sleeper: FAILED at "wait" after [0-9]+s \(exit 143\)\. Next: it was ended by SIGTERM' \
+  bash "$TMP/signal_the_sleeper" "$TMP"
+
 # --- the real scripts
 minimal_path "$TMP/nomeson"
 expect "scripts/build without meson on PATH says what is missing" 1 \
