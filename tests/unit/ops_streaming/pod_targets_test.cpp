@@ -79,10 +79,51 @@ TEST_CASE("a missing workload is the API's NotFound") {
   CancelToken cancel;
   Error not_found = make_error(ErrorKind::NotFound, "deployments.apps \"x\" not found");
   not_found.http_status = 404;
-  REQUIRE_CALL(client, send(_, _)).LR_RETURN(Result<Response>(std::unexpected(not_found)));
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/apis/apps/v1/namespaces/web/deployments/x")
+      .LR_RETURN(Result<Response>(std::unexpected(not_found)));
+  // The namespace exists, so the 404 is about the deployment.
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/api/v1/namespaces/web")
+      .RETURN(json_response(200, R"({"kind":"Namespace"})"));
   auto pods = resolve_pods(client, "web", PodTarget{PodTargetKind::Deployment, "x"}, cancel);
   REQUIRE_FALSE(pods);
   CHECK(pods.error().kind == ErrorKind::NotFound);
+  CHECK(pods.error().message == "deployments.apps \"x\" not found");
+}
+
+TEST_CASE("a pod looked for in a namespace that does not exist names the namespace") {
+  MockClient client;
+  CancelToken cancel;
+  Error pod_missing = make_error(ErrorKind::NotFound, "pods \"p\" not found");
+  pod_missing.http_status = 404;
+  Error namespace_missing = make_error(ErrorKind::NotFound, "namespaces \"gone\" not found");
+  namespace_missing.http_status = 404;
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/api/v1/namespaces/gone/pods/p")
+      .LR_RETURN(Result<Response>(std::unexpected(pod_missing)));
+  REQUIRE_CALL(client, send(_, _))
+      .WITH(_1.path == "/api/v1/namespaces/gone")
+      .LR_RETURN(Result<Response>(std::unexpected(namespace_missing)));
+  auto pod = get_pod(client, "gone", "p", cancel);
+  REQUIRE_FALSE(pod);
+  CHECK(pod.error().kind == ErrorKind::NotFound);
+  CHECK(pod.error().message == "namespace \"gone\" does not exist (pods \"p\" not found)");
+  CHECK(pod.error().hint.find("kubectl get namespaces") != std::string::npos);
+}
+
+TEST_CASE("pod targets refuse names the API server would refuse, before any request") {
+  CHECK(parse_pod_target("p?dryRun=All", false).error().kind == ErrorKind::Usage);
+  CHECK(parse_pod_target("deploy/x?a=", false).error().message.find("deployment name") == 0);
+  // Services follow the DNS-1035 label rule: no leading digit, no dot.
+  CHECK(parse_pod_target("svc/1web", true).error().message.find("service name") == 0);
+  CHECK(parse_pod_target("svc/a.b", true).error().kind == ErrorKind::Usage);
+  CHECK(parse_pod_target("sts/a.b", false));
+  MockClient client;  // no call allowed: a bad name or namespace sends nothing
+  CancelToken cancel;
+  CHECK(get_pod(client, "web", "p\r\nX: y", cancel).error().kind == ErrorKind::Usage);
+  CHECK(get_pod(client, "web/x?y=", "p", cancel).error().kind == ErrorKind::Usage);
+  CHECK(list_pods(client, "WEB", "app=x", cancel).error().kind == ErrorKind::Usage);
 }
 
 TEST_CASE("a service's pods come from its map selector") {
