@@ -74,18 +74,27 @@ TEST_CASE("a deployment's pods come from its selector") {
   CHECK(pod_name((*pods)[1]) == "api-2");
 }
 
+namespace {
+Result<Response> not_found(const std::string& message) {
+  Error error = make_error(ErrorKind::NotFound, message);
+  error.http_status = 404;
+  return std::unexpected(error);
+}
+
+// One GET of `path`, answered with `reply`.
+std::unique_ptr<trompeloeil::expectation> expect_get(MockClient& client, const std::string& path,
+                                                     Result<Response> reply) {
+  return NAMED_REQUIRE_CALL(client, send(_, _)).WITH(_1.path == path).RETURN(reply);
+}
+}  // namespace
+
 TEST_CASE("a missing workload is the API's NotFound") {
   MockClient client;
   CancelToken cancel;
-  Error not_found = make_error(ErrorKind::NotFound, "deployments.apps \"x\" not found");
-  not_found.http_status = 404;
-  REQUIRE_CALL(client, send(_, _))
-      .WITH(_1.path == "/apis/apps/v1/namespaces/web/deployments/x")
-      .LR_RETURN(Result<Response>(std::unexpected(not_found)));
+  auto deployment = expect_get(client, "/apis/apps/v1/namespaces/web/deployments/x",
+                               not_found("deployments.apps \"x\" not found"));
   // The namespace exists, so the 404 is about the deployment.
-  REQUIRE_CALL(client, send(_, _))
-      .WITH(_1.path == "/api/v1/namespaces/web")
-      .RETURN(json_response(200, R"({"kind":"Namespace"})"));
+  auto ns = expect_get(client, "/api/v1/namespaces/web", json_response(200, R"({"kind":"Namespace"})"));
   auto pods = resolve_pods(client, "web", PodTarget{PodTargetKind::Deployment, "x"}, cancel);
   REQUIRE_FALSE(pods);
   CHECK(pods.error().kind == ErrorKind::NotFound);
@@ -95,16 +104,8 @@ TEST_CASE("a missing workload is the API's NotFound") {
 TEST_CASE("a pod looked for in a namespace that does not exist names the namespace") {
   MockClient client;
   CancelToken cancel;
-  Error pod_missing = make_error(ErrorKind::NotFound, "pods \"p\" not found");
-  pod_missing.http_status = 404;
-  Error namespace_missing = make_error(ErrorKind::NotFound, "namespaces \"gone\" not found");
-  namespace_missing.http_status = 404;
-  REQUIRE_CALL(client, send(_, _))
-      .WITH(_1.path == "/api/v1/namespaces/gone/pods/p")
-      .LR_RETURN(Result<Response>(std::unexpected(pod_missing)));
-  REQUIRE_CALL(client, send(_, _))
-      .WITH(_1.path == "/api/v1/namespaces/gone")
-      .LR_RETURN(Result<Response>(std::unexpected(namespace_missing)));
+  auto pod_get = expect_get(client, "/api/v1/namespaces/gone/pods/p", not_found("pods \"p\" not found"));
+  auto ns = expect_get(client, "/api/v1/namespaces/gone", not_found("namespaces \"gone\" not found"));
   auto pod = get_pod(client, "gone", "p", cancel);
   REQUIRE_FALSE(pod);
   CHECK(pod.error().kind == ErrorKind::NotFound);
