@@ -6,30 +6,33 @@
 
 #include <fmt/format.h>
 
+#include "orka/missing_namespace.hpp"
+#include "orka/object_names.hpp"
+
 namespace orka {
 inline namespace v0 {
 namespace {
 
 struct KindInfo {
   PodTargetKind kind;
-  std::string_view group_version_path;  // "/apis/apps/v1"
+  std::string_view group;               // "" for core
   std::string_view resource;            // "deployments"
   std::string_view display;             // "deployment"
   std::array<std::string_view, 4> names;  // what a user may type
 };
 
 constexpr std::array<KindInfo, 7> kKinds{{
-    {PodTargetKind::Pod, "/api/v1", "pods", "pod", {"pod", "pods", "po", ""}},
-    {PodTargetKind::Deployment, "/apis/apps/v1", "deployments", "deployment",
+    {PodTargetKind::Pod, "", "pods", "pod", {"pod", "pods", "po", ""}},
+    {PodTargetKind::Deployment, "apps", "deployments", "deployment",
      {"deployment", "deployments", "deploy", "deployments.apps"}},
-    {PodTargetKind::ReplicaSet, "/apis/apps/v1", "replicasets", "replicaset",
+    {PodTargetKind::ReplicaSet, "apps", "replicasets", "replicaset",
      {"replicaset", "replicasets", "rs", "replicasets.apps"}},
-    {PodTargetKind::StatefulSet, "/apis/apps/v1", "statefulsets", "statefulset",
+    {PodTargetKind::StatefulSet, "apps", "statefulsets", "statefulset",
      {"statefulset", "statefulsets", "sts", "statefulsets.apps"}},
-    {PodTargetKind::DaemonSet, "/apis/apps/v1", "daemonsets", "daemonset",
+    {PodTargetKind::DaemonSet, "apps", "daemonsets", "daemonset",
      {"daemonset", "daemonsets", "ds", "daemonsets.apps"}},
-    {PodTargetKind::Job, "/apis/batch/v1", "jobs", "job", {"job", "jobs", "jobs.batch", ""}},
-    {PodTargetKind::Service, "/api/v1", "services", "service", {"service", "services", "svc", ""}},
+    {PodTargetKind::Job, "batch", "jobs", "job", {"job", "jobs", "jobs.batch", ""}},
+    {PodTargetKind::Service, "", "services", "service", {"service", "services", "svc", ""}},
 }};
 
 const KindInfo& info(PodTargetKind kind) {
@@ -51,9 +54,13 @@ std::string string_at(const nlohmann::json& object, const nlohmann::json::json_p
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
-std::string object_path(const KindInfo& k, const std::string& namespace_, std::string_view name) {
-  return fmt::format("{}/namespaces/{}/{}/{}", k.group_version_path, url_encode(namespace_),
-                     k.resource, url_encode(name));
+// Every kind here is served as v1 of its group.
+ApiPath collection_path(const KindInfo& k, std::string_view namespace_) {
+  return ApiPath::group_version(k.group, "v1").in_namespace(namespace_).segment(k.resource);
+}
+
+ApiPath object_path(const KindInfo& k, std::string_view namespace_, std::string_view name) {
+  return collection_path(k, namespace_).segment(name);
 }
 
 std::string selector_values(const nlohmann::json& values) {
@@ -72,14 +79,20 @@ std::string selector_values(const nlohmann::json& values) {
 Result<PodTarget> parse_pod_target(std::string_view text, bool allow_service) {
   if (text.empty()) return fail(ErrorKind::Usage, "the target is empty", "name a pod or TYPE/NAME");
   auto slash = text.find('/');
-  if (slash == std::string_view::npos) return PodTarget{PodTargetKind::Pod, std::string(text)};
+  if (slash == std::string_view::npos) {
+    if (auto valid = check_name("pod", text, NameRule::Dns1123Subdomain); !valid)
+      return fail(valid.error());
+    return PodTarget{PodTargetKind::Pod, std::string(text)};
+  }
   std::string type = lower(text.substr(0, slash));
   std::string name(text.substr(slash + 1));
   if (name.empty() || name.find('/') != std::string::npos)
-    return fail(ErrorKind::Usage, fmt::format("\"{}\" is not POD or TYPE/NAME", text));
+    return fail(ErrorKind::Usage, fmt::format("{} is not POD or TYPE/NAME", quote_name(text)));
   for (const auto& k : kKinds) {
     if (std::find(k.names.begin(), k.names.end(), type) == k.names.end() || type.empty()) continue;
     if (k.kind == PodTargetKind::Service && !allow_service) break;
+    if (auto valid = check_name(k.display, name, name_rule_for(k.resource)); !valid)
+      return fail(valid.error());
     return PodTarget{k.kind, std::move(name)};
   }
   return fail(ErrorKind::Usage, fmt::format("cannot use a target of type \"{}\" here", type),
@@ -132,11 +145,14 @@ Result<nlohmann::json> get_target(Client& client, const std::string& namespace_,
   const auto& k = info(target.kind);
   Permission needed;
   needed.verb = "get";
-  needed.group = k.group_version_path == "/api/v1" ? "" : std::string(k.group_version_path.substr(6, k.group_version_path.rfind('/') - 6));
+  needed.group = std::string(k.group);
   needed.resource = std::string(k.resource);
   needed.namespace_ = namespace_;
   needed.name = target.name;
-  return get_json(client, object_path(k, namespace_, target.name), cancel, needed);
+  if (auto valid = check_namespace(namespace_); !valid) return fail(valid.error());
+  auto object = get_json(client, object_path(k, namespace_, target.name), cancel, needed);
+  if (!object) return fail(explain_not_found(client, object.error(), namespace_, cancel));
+  return object;
 }
 
 Result<std::string> target_selector(Client& client, const std::string& namespace_,
@@ -157,18 +173,35 @@ Result<std::string> target_selector(Client& client, const std::string& namespace
   return label_selector_string(selector, owner);
 }
 
+Result<void> check_pod_names(std::string_view namespace_, std::string_view pod) {
+  if (auto valid = check_namespace(namespace_); !valid) return valid;
+  return check_name("pod", pod, NameRule::Dns1123Subdomain);
+}
+
+ApiPath pods_path(std::string_view namespace_) {
+  return collection_path(info(PodTargetKind::Pod), namespace_);
+}
+
+ApiPath pod_path(std::string_view namespace_, std::string_view pod) {
+  return pods_path(namespace_).segment(pod);
+}
+
 Result<nlohmann::json> get_pod(Client& client, const std::string& namespace_,
                                const std::string& name, const CancelToken& cancel) {
   Permission needed{"get", "", "pods", "", namespace_, name};
-  return get_json(client, object_path(info(PodTargetKind::Pod), namespace_, name), cancel, needed);
+  if (auto valid = check_pod_names(namespace_, name); !valid) return fail(valid.error());
+  auto pod = get_json(client, pod_path(namespace_, name), cancel, needed);
+  if (!pod) return fail(explain_not_found(client, pod.error(), namespace_, cancel));
+  return pod;
 }
 
 Result<std::vector<nlohmann::json>> list_pods(Client& client, const std::string& namespace_,
                                               const std::string& selector,
                                               const CancelToken& cancel) {
   Permission needed{"list", "", "pods", "", namespace_, ""};
-  std::string path = fmt::format("/api/v1/namespaces/{}/pods", url_encode(namespace_));
-  if (!selector.empty()) path += "?labelSelector=" + url_encode(selector);
+  if (auto valid = check_namespace(namespace_); !valid) return fail(valid.error());
+  ApiPath path = pods_path(namespace_);
+  if (!selector.empty()) path.query("labelSelector", selector);
   auto list = get_json(client, path, cancel, needed);
   if (!list) return fail(list.error());
   std::vector<nlohmann::json> pods;

@@ -140,14 +140,15 @@ class WatchLoop {
 
   Result<WatchAction> list() {
     Request request;
-    request.path = target_.collection_path + watch_query(target_, false, "", limits_.server_timeout);
+    request.path = watch_path(target_, false, "", limits_.server_timeout).str();
     request.permission = with_verb(target_.permission, "list");
     auto response = client_.send(request, token_);
     if (!response) return fail(response.error());
     auto body = nlohmann::json::parse(response->body, nullptr, false);
     if (!body.is_object())
       return fail(ErrorKind::Transport,
-                  "the API server answered a LIST of " + target_.collection_path + " with non-JSON");
+                  "the API server answered a LIST of " + target_.collection_path.path() +
+                      " with non-JSON");
     resource_version_ = resource_version_of(body);
     nlohmann::json items = nlohmann::json::array();
     if (auto it = body.find("items"); it != body.end() && it->is_array()) items = std::move(*it);
@@ -156,8 +157,7 @@ class WatchLoop {
 
   Result<WatchRound> watch_once() {
     Request request;
-    request.path = target_.collection_path +
-                   watch_query(target_, true, resource_version_, limits_.server_timeout);
+    request.path = watch_path(target_, true, resource_version_, limits_.server_timeout).str();
     request.permission = with_verb(target_.permission, "watch");
     // The server ends the watch after timeoutSeconds; a silent connection well past that is dead.
     request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -232,25 +232,18 @@ class WatchLoop {
 
 }  // namespace
 
-std::string watch_query(const WatchTarget& target, bool watch, const std::string& resource_version,
-                        std::chrono::seconds server_timeout) {
-  std::vector<std::string> params;
-  if (!target.field_selector.empty())
-    params.push_back("fieldSelector=" + url_encode(target.field_selector));
-  if (!target.label_selector.empty())
-    params.push_back("labelSelector=" + url_encode(target.label_selector));
+ApiPath watch_path(const WatchTarget& target, bool watch, const std::string& resource_version,
+                   std::chrono::seconds server_timeout) {
+  ApiPath path = target.collection_path;
+  if (!target.field_selector.empty()) path.query("fieldSelector", target.field_selector);
+  if (!target.label_selector.empty()) path.query("labelSelector", target.label_selector);
   if (watch) {
-    params.push_back("watch=true");
-    params.push_back("allowWatchBookmarks=true");
-    if (!resource_version.empty()) params.push_back("resourceVersion=" + url_encode(resource_version));
-    params.push_back(fmt::format("timeoutSeconds={}", std::max<long long>(1, server_timeout.count())));
+    path.query("watch", "true").query("allowWatchBookmarks", "true");
+    if (!resource_version.empty()) path.query("resourceVersion", resource_version);
+    path.query("timeoutSeconds",
+               std::to_string(std::max<long long>(1, server_timeout.count())));
   }
-  std::string query;
-  for (const auto& param : params) {
-    query += query.empty() ? "?" : "&";
-    query += param;
-  }
-  return query;
+  return path;
 }
 
 Result<void> list_and_watch(Client& client, const WatchTarget& target, const WatchHandler& handler,

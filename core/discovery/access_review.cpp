@@ -8,8 +8,6 @@ inline namespace v0 {
 
 namespace {
 
-constexpr const char* kReviewPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
-
 nlohmann::json review_body(const Permission& what) {
   nlohmann::json attributes = {{"verb", what.verb}, {"resource", what.resource}};
   // Empty fields are left out: an empty namespace asks about every namespace.
@@ -27,7 +25,8 @@ nlohmann::json review_body(const Permission& what) {
 Result<AccessDecision> can_i(Client& client, const Permission& what, const CancelToken& cancel) {
   Request request;
   request.method = "POST";
-  request.path = kReviewPath;
+  request.path =
+      ApiPath::group_version("authorization.k8s.io", "v1").segment("selfsubjectaccessreviews").str();
   request.body = review_body(what).dump();
   request.content_type = "application/json";
   request.permission = Permission{"create", "authorization.k8s.io", "selfsubjectaccessreviews",

@@ -4,26 +4,19 @@
 namespace orka {
 inline namespace v0 {
 
-std::string ApiResource::group_version_path() const {
-  if (group.empty()) return "/api/" + version;
-  return "/apis/" + group + "/" + version;
-}
+ApiPath ApiResource::group_version_path() const { return ApiPath::group_version(group, version); }
 
-std::string ApiResource::collection_path(std::string_view namespace_) const {
-  std::string path = group_version_path();
+ApiPath ApiResource::collection_path(std::string_view namespace_) const {
+  ApiPath path = group_version_path();
   // A cluster-scoped resource ignores the namespace; an empty namespace lists across all.
-  if (namespaced && !namespace_.empty()) {
-    path += "/namespaces/";
-    path += namespace_;
-  }
-  path += "/" + resource;
+  if (namespaced) path.in_namespace(namespace_);
+  path.segment(resource);
   return path;
 }
 
-std::string ApiResource::object_path(std::string_view namespace_, std::string_view name) const {
-  std::string path = collection_path(namespace_);
-  path += "/";
-  path += name;
+ApiPath ApiResource::object_path(std::string_view namespace_, std::string_view name) const {
+  ApiPath path = collection_path(namespace_);
+  path.segment(name);
   return path;
 }
 

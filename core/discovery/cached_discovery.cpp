@@ -79,34 +79,34 @@ class CachedDiscovery final : public Discovery {
     return false;
   }
 
-  Result<nlohmann::json> fetch(const std::string& path, const CancelToken& cancel) {
+  Result<nlohmann::json> fetch(const ApiPath& path, const CancelToken& cancel) {
     Request request;
     request.method = "GET";
-    request.path = path;
+    request.path = path.str();
     auto response = client_->send(request, cancel);
     if (!response) return fail(response.error());
     auto document = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
     if (document.is_discarded())
       return fail(ErrorKind::Transport,
-                  fmt::format("the API server answered {} with something that is not JSON", path),
+                  fmt::format("the API server answered {} with something that is not JSON",
+                              request.path),
                   "check that the kubeconfig points at a Kubernetes API server");
     return document;
   }
 
   Result<ResourceList> fetch_resource_list(const std::string& group_version,
                                            const CancelToken& cancel) {
-    auto [group, version] = split_group_version(group_version);
-    std::string path = group.empty() ? "/api/" + version : "/apis/" + group_version;
+    const ApiPath path = ApiPath::group_version(group_version);
     auto document = fetch(path, cancel);
     if (!document) return fail(document.error());
-    return parse_resource_list(*document, path);
+    return parse_resource_list(*document, path.str());
   }
 
   // Called with mutex_ held.
   Result<const Snapshot*> load(const CancelToken& cancel) {
     if (snapshot_) return &*snapshot_;
     Snapshot snapshot;
-    auto api = fetch("/api", cancel);
+    auto api = fetch(ApiPath().segment("api"), cancel);
     if (!api) return fail(api.error());
     auto core_versions = parse_core_versions(*api);
     if (!core_versions) return fail(core_versions.error());
@@ -115,7 +115,7 @@ class CachedDiscovery final : public Discovery {
     snapshot.resources = std::move(core->resources);
     snapshot.subresources = std::move(core->subresources);
 
-    auto apis = fetch("/apis", cancel);
+    auto apis = fetch(ApiPath().segment("apis"), cancel);
     if (!apis) return fail(apis.error());
     auto groups = parse_group_list(*apis);
     if (!groups) return fail(groups.error());

@@ -5,6 +5,7 @@
 
 #include "discovery/discovery_client.hpp"
 #include "kubeconfig/kubeconfig.hpp"
+#include "orka/object_names.hpp"
 #include "transport/http_client.hpp"
 
 namespace orka::core {
@@ -76,12 +77,17 @@ Result<std::shared_ptr<Discovery>> HostServices::discovery() {
 }
 
 Result<std::string> HostServices::default_namespace() {
-  if (options_.namespace_ && !options_.namespace_->empty()) return *options_.namespace_;
+  auto checked = [](std::string namespace_) -> Result<std::string> {
+    // -n and the kubeconfig's namespace go into every namespaced URL an op builds.
+    if (auto valid = check_namespace(namespace_); !valid) return fail(valid.error());
+    return namespace_;
+  };
+  if (options_.namespace_ && !options_.namespace_->empty()) return checked(*options_.namespace_);
   std::lock_guard lock(mutex_);
-  if (client_) return client_->default_namespace();
+  if (client_) return checked(client_->default_namespace());
   auto config = rest_config_locked();
   if (!config) return std::unexpected(config.error());
-  return (*config)->namespace_.empty() ? std::string("default") : (*config)->namespace_;
+  return checked((*config)->namespace_.empty() ? std::string("default") : (*config)->namespace_);
 }
 
 }  // namespace orka::core

@@ -1,4 +1,4 @@
-// JSON conveniences over Client::send, query encoding and Response::header.
+// JSON conveniences over Client::send and Response::header.
 #include <fmt/format.h>
 
 #include "orka/client.hpp"
@@ -27,11 +27,11 @@ std::string Response::header(std::string_view name) const {
   return {};
 }
 
-Result<nlohmann::json> get_json(Client& client, const std::string& path, const CancelToken& cancel,
+Result<nlohmann::json> get_json(Client& client, const ApiPath& path, const CancelToken& cancel,
                                 std::optional<Permission> permission) {
   Request request;
   request.method = "GET";
-  request.path = path;
+  request.path = path.str();
   request.permission = std::move(permission);
   auto response = client.send(request, cancel);
   if (!response) return std::unexpected(response.error());
@@ -39,12 +39,12 @@ Result<nlohmann::json> get_json(Client& client, const std::string& path, const C
 }
 
 Result<nlohmann::json> send_json(Client& client, const std::string& method,
-                                 const std::string& path, const nlohmann::json& body,
+                                 const ApiPath& path, const nlohmann::json& body,
                                  const std::string& content_type, const CancelToken& cancel,
                                  std::optional<Permission> permission) {
   Request request;
   request.method = method;
-  request.path = path;
+  request.path = path.str();
   if (!body.is_null()) {
     request.body = body.dump();
     request.content_type = content_type.empty() ? "application/json" : content_type;
@@ -53,26 +53,6 @@ Result<nlohmann::json> send_json(Client& client, const std::string& method,
   auto response = client.send(request, cancel);
   if (!response) return std::unexpected(response.error());
   return parse_body(request, *response);
-}
-
-std::string url_encode(std::string_view value) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                      (byte >= '0' && byte <= '9') || byte == '-' || byte == '.' || byte == '_' ||
-                      byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[byte >> 4];
-      out += hex[byte & 0x0F];
-    }
-  }
-  return out;
 }
 
 }  // namespace v0

@@ -373,8 +373,11 @@ class HttpClient final : public Client {
     std::string target = url_.path_prefix;
     if (request.path.empty() || request.path.front() != '/') target += '/';
     target += request.path;
-    std::string wire = format_request(request.method, target, url_.host_header(), headers,
-                                      request.body);
+    auto formatted = format_request(request.method, target, url_.host_header(), headers,
+                                    request.body);
+    // The refusal quotes the target escaped; describe_request would print it raw.
+    if (!formatted) return std::unexpected(formatted.error());
+    const std::string wire = std::move(*formatted);
     log(2, [&] {
       std::string line = fmt::format("{}\n{}", describe_request(request),
                                      format_headers_for_log("  > ", headers));

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "orka/object_names.hpp"
+
 namespace orka::core {
 namespace {
 
@@ -35,6 +37,59 @@ bool has_token(std::string_view list, std::string_view token) {
 std::string_view last_token(std::string_view list) {
   auto comma = list.rfind(',');
   return trim(comma == std::string_view::npos ? list : list.substr(comma + 1));
+}
+
+// RFC 9110 tchar: what a method and a header name are made of.
+bool token_char(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool control_char(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F;
+}
+
+// The first byte at which `text` stops being a valid request-line part, or npos. A target
+// and a host are visible ASCII only: a space ends the target, CR/LF end the line.
+std::size_t first_unsafe(std::string_view text, bool token) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (token ? !token_char(c) : (byte <= 0x20 || byte >= 0x7F)) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string unsafe_at(std::string_view what, std::string_view text, std::size_t at) {
+  return fmt::format("the {} {} has {} at position {}", what, quote_name(text),
+                     quote_name(text.substr(at, 1)), at + 1);
+}
+
+// Why the request line cannot be written, or "".
+std::string refuse_request_line(std::string_view method, std::string_view target,
+                                std::string_view host) {
+  if (method.empty()) return "the method is empty";
+  if (auto at = first_unsafe(method, true); at != std::string_view::npos)
+    return unsafe_at("method", method, at);
+  if (target.empty()) return "the target is empty";
+  if (auto at = first_unsafe(target, false); at != std::string_view::npos)
+    return unsafe_at("target", target, at);
+  if (auto at = first_unsafe(host, false); at != std::string_view::npos)
+    return unsafe_at("host", host, at);
+  return {};
+}
+
+// Why a header cannot be written, or "". The value is not shown: it may be a credential.
+std::string refuse_header(std::string_view name, std::string_view value) {
+  if (name.empty()) return "a header name is empty";
+  if (auto at = first_unsafe(name, true); at != std::string_view::npos)
+    return unsafe_at("header name", name, at);
+  for (std::size_t i = 0; i < value.size(); ++i)
+    if (control_char(value[i]) && value[i] != '\t')
+      return fmt::format("the value of header {} has the control character {} at position {}",
+                         quote_name(name), quote_name(value.substr(i, 1)), i + 1);
+  return {};
 }
 
 }  // namespace
@@ -158,8 +213,18 @@ bool keeps_alive(const ResponseHead& head, const BodyFraming& framing) {
   return true;
 }
 
-std::string format_request(std::string_view method, std::string_view target,
-                           std::string_view host, const Headers& headers, std::string_view body) {
+Result<std::string> format_request(std::string_view method, std::string_view target,
+                                   std::string_view host, const Headers& headers,
+                                   std::string_view body) {
+  if (auto refused = refuse_request_line(method, target, host); !refused.empty())
+    return fail(ErrorKind::Invalid, "refusing to send the request: " + refused,
+                "a name or setting carries characters that cannot be in an HTTP request; "
+                "check the names and the kubeconfig server URL");
+  for (const auto& [name, value] : headers) {
+    if (auto refused = refuse_header(name, value); !refused.empty())
+      return fail(ErrorKind::Invalid, "refusing to send the request: " + refused,
+                  "check the kubeconfig credentials and any extra headers for line breaks");
+  }
   std::string out;
   out.reserve(256 + target.size() + body.size());
   fmt::format_to(std::back_inserter(out), "{} {} HTTP/1.1\r\nHost: {}\r\n", method, target, host);

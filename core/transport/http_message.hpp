@@ -55,7 +55,12 @@ bool equals_ignore_case(std::string_view a, std::string_view b);
 
 // "GET /path HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n" followed by the body. Content-Length is
 // added when there is a body or the method usually carries one.
-std::string format_request(std::string_view method, std::string_view target,
-                           std::string_view host, const Headers& headers, std::string_view body);
+// The last line of defence against request smuggling: an Invalid error, and nothing written,
+// when the method or a header name is not an HTTP token, when the target or host holds a
+// space, a control character or a non-ASCII byte, or when a header value holds a control
+// character other than a tab. Header values are never quoted in the error (they carry tokens).
+Result<std::string> format_request(std::string_view method, std::string_view target,
+                                   std::string_view host, const Headers& headers,
+                                   std::string_view body);
 
 }  // namespace orka::core

@@ -9,15 +9,6 @@ inline namespace v0 {
 
 std::vector<std::string> portforward_protocols() { return {std::string(kPortForwardProtocolV4)}; }
 
-std::string portforward_query(const std::vector<std::uint16_t>& ports) {
-  std::string query;
-  for (std::uint16_t port : ports) {
-    if (!query.empty()) query += '&';
-    query += fmt::format("ports={}", port);
-  }
-  return query;
-}
-
 std::string encode_portforward_data(std::size_t port_index, std::string_view data) {
   return encode_channel_message(portforward_data_channel(port_index), data);
 }

@@ -148,8 +148,9 @@ Result<SpdyUpgraded> spdy_upgrade(std::unique_ptr<Connection> connection,
     return cancel.cancelled() ? make_error(ErrorKind::Cancelled, "cancelled") : error;
   };
 
-  if (auto written = connection->write_all(format_request(method, path, host_header, headers, {}));
-      !written)
+  auto formatted = format_request(method, path, host_header, headers, {});
+  if (!formatted) return fail(formatted.error());
+  if (auto written = connection->write_all(*formatted); !written)
     return fail(io_error(written.error()));
 
   std::string received;

@@ -172,8 +172,9 @@ Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& 
                                 ? std::string()
                                 : percent_decode(proxy.userinfo.substr(colon + 1))));
   }
-  std::string request = format_request("CONNECT", target, target, headers, {});
-  std::string_view pending = request;
+  auto request = format_request("CONNECT", target, target, headers, {});
+  if (!request) return fail(request.error());
+  std::string_view pending = *request;
   while (!pending.empty()) {
     ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL);
     if (n > 0) {

@@ -82,7 +82,7 @@ Result<ServerVersion> parse_server_version(std::string_view json_body) {
 
 Result<ServerVersion> fetch_server_version(Client& client, const CancelToken& cancel) {
   Request request;
-  request.path = "/version";
+  request.path = ApiPath().segment("version").str();
   request.timeout = std::chrono::milliseconds(10000);
   auto response = client.send(request, cancel);
   if (!response) return fail(response.error());

@@ -85,9 +85,8 @@ ORKA_API Result<ExecStatus> parse_exec_status(std::string_view payload);
 inline constexpr std::string_view kPortForwardProtocolV4 = "v4.channel.k8s.io";
 ORKA_API std::vector<std::string> portforward_protocols();  // {kPortForwardProtocolV4}
 
-// The query for pods/portforward: "ports=8080&ports=9090". Port i (0-based, in this order) uses
-// data channel 2i and error channel 2i+1.
-ORKA_API std::string portforward_query(const std::vector<std::uint16_t>& ports);
+// Port i (0-based, in the order of the `ports` query values of pods/portforward) uses data
+// channel 2i and error channel 2i+1.
 
 inline std::uint8_t portforward_data_channel(std::size_t port_index) {
   return static_cast<std::uint8_t>(2 * port_index);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orka/api_path.hpp"
 #include "orka/cancel.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
@@ -25,7 +26,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
   std::string method = "GET";
-  std::string path;  // absolute API path with its query, e.g. "/api/v1/namespaces/web/pods?limit=1"
+  std::string path;  // ApiPath::str(), e.g. "/api/v1/namespaces/web/pods?limit=1"
   std::string body;
   std::string content_type;  // e.g. "application/merge-patch+json"; empty when no body
   std::string accept = "application/json";
@@ -83,7 +84,7 @@ class WebSocket {
 };
 
 struct UpgradeRequest {
-  std::string path;  // with query, e.g. "/api/v1/namespaces/x/pods/p/exec?command=ls&stdout=true"
+  std::string path;  // ApiPath::str(), e.g. "/api/v1/namespaces/x/pods/p/exec?command=ls&stdout=true"
   std::vector<std::string> protocols;  // offered subprotocols, in preference order
   Headers headers;
   std::optional<Permission> permission;
@@ -125,18 +126,16 @@ class Client {
   }
 };
 
-// JSON conveniences over Client::send.
-ORKA_API Result<nlohmann::json> get_json(Client& client, const std::string& path,
+// JSON conveniences over Client::send. They take an ApiPath so that every name in the target
+// has been encoded.
+ORKA_API Result<nlohmann::json> get_json(Client& client, const ApiPath& path,
                                          const CancelToken& cancel,
                                          std::optional<Permission> permission = std::nullopt);
 ORKA_API Result<nlohmann::json> send_json(Client& client, const std::string& method,
-                                          const std::string& path, const nlohmann::json& body,
+                                          const ApiPath& path, const nlohmann::json& body,
                                           const std::string& content_type,
                                           const CancelToken& cancel,
                                           std::optional<Permission> permission = std::nullopt);
-
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
-ORKA_API std::string url_encode(std::string_view value);
 
 }  // namespace v0
 }  // namespace orka

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orka/api_path.hpp"
 #include "orka/cancel.hpp"
 #include "orka/client.hpp"
 #include "orka/error.hpp"
@@ -32,10 +33,10 @@ struct ApiResource {
     return false;
   }
   // "/api/v1" or "/apis/apps/v1"
-  ORKA_API std::string group_version_path() const;
-  // ".../namespaces/<ns>/<resource>" (or cluster-scoped ".../<resource>")
-  ORKA_API std::string collection_path(std::string_view namespace_) const;
-  ORKA_API std::string object_path(std::string_view namespace_, std::string_view name) const;
+  ORKA_API ApiPath group_version_path() const;
+  // ".../namespaces/<ns>/<resource>" (or cluster-scoped ".../<resource>"); names encoded
+  ORKA_API ApiPath collection_path(std::string_view namespace_) const;
+  ORKA_API ApiPath object_path(std::string_view namespace_, std::string_view name) const;
   std::string group_version() const { return group.empty() ? version : group + "/" + version; }
 };
 

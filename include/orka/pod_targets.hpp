@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "orka/api_path.hpp"
 #include "orka/cancel.hpp"
 #include "orka/client.hpp"
 #include "orka/error.hpp"
@@ -45,6 +46,15 @@ ORKA_API Result<std::string> target_selector(Client& client, const std::string& 
 // The object itself (GET), e.g. a service to map its ports.
 ORKA_API Result<nlohmann::json> get_target(Client& client, const std::string& namespace_,
                                            const PodTarget& target, const CancelToken& cancel);
+
+// A Usage error unless `namespace_` and `pod` are names the API server accepts (check_name):
+// what ops that take a pod by name check before the first request.
+ORKA_API Result<void> check_pod_names(std::string_view namespace_, std::string_view pod);
+
+// "/api/v1/namespaces/NAMESPACE/pods" ("/api/v1/pods" for every namespace: ""), encoded.
+ORKA_API ApiPath pods_path(std::string_view namespace_);
+// "/api/v1/namespaces/NAMESPACE/pods/POD", encoded; add a segment for a subresource ("log").
+ORKA_API ApiPath pod_path(std::string_view namespace_, std::string_view pod);
 
 ORKA_API Result<nlohmann::json> get_pod(Client& client, const std::string& namespace_,
                                         const std::string& name, const CancelToken& cancel);

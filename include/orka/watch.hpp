@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orka/api_path.hpp"
 #include "orka/cancel.hpp"
 #include "orka/client.hpp"
 #include "orka/error.hpp"
@@ -33,7 +34,7 @@ struct WatchEvent {
 struct WatchTarget {
   // The collection without a query: "/apis/apps/v1/namespaces/web/deployments",
   // "/api/v1/pods" (all namespaces).
-  std::string collection_path;
+  ApiPath collection_path;
   std::string field_selector;  // e.g. "metadata.name=web", "spec.nodeName=node-1"
   std::string label_selector;
   // The resource being read; its verb is replaced by "list" and "watch" for the requests, so a
@@ -63,10 +64,10 @@ ORKA_API Result<void> list_and_watch(Client& client, const WatchTarget& target,
                                      const WatchHandler& handler, const WatchLimits& limits,
                                      const CancelToken& cancel);
 
-// The query string for a LIST (watch=false) or a WATCH from `resource_version`.
-ORKA_API std::string watch_query(const WatchTarget& target, bool watch,
-                                 const std::string& resource_version,
-                                 std::chrono::seconds server_timeout);
+// The collection with the query of a LIST (watch=false) or a WATCH from `resource_version`.
+ORKA_API ApiPath watch_path(const WatchTarget& target, bool watch,
+                            const std::string& resource_version,
+                            std::chrono::seconds server_timeout);
 
 }  // namespace v0
 }  // namespace orka

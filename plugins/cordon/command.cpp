@@ -6,6 +6,7 @@
 
 #include "cordon.hpp"
 #include "orka/command_args.hpp"
+#include "orka/object_names.hpp"
 #include "orka/output.hpp"
 
 namespace orka::cordon {
@@ -30,6 +31,11 @@ CommandLine command_line() {
   return cli;
 }
 
+std::string bare_node_name(const std::string& text) {
+  auto slash = text.find('/');
+  return slash == std::string::npos ? text : text.substr(slash + 1);
+}
+
 Result<CordonCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
   auto parsed_or = cli.parse(ctx.args);
   if (!parsed_or) return fail(parsed_or.error());
@@ -46,19 +52,20 @@ Result<CordonCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) 
     return fail(cli.usage_error("name at least one node"));
   for (const auto& node : options.nodes) {
     if (node.empty() || node.front() == '-')
-      return fail(cli.usage_error(fmt::format("\"{}\" is not a node name", node)));
+      return fail(cli.usage_error(fmt::format("{} is not a node name", quote_name(node))));
     if (auto slash = node.find('/'); slash != std::string::npos) {
       const std::string type = node.substr(0, slash);
+      // A "type" that is no word at all means a malformed name, not another kind of object.
+      if (!check_name("type", type, NameRule::Dns1123Label))
+        return fail(check_name("node", node, NameRule::Dns1123Subdomain).error());
       if (type != "node" && type != "nodes" && type != "no")
-        return fail(cli.usage_error(fmt::format("\"{}\": only nodes can be cordoned", node)));
+        return fail(cli.usage_error(fmt::format("{}: only nodes can be cordoned", quote_name(node))));
     }
+    // Every name is checked before the first node is touched.
+    if (auto valid = check_name("node", bare_node_name(node), NameRule::Dns1123Subdomain); !valid)
+      return fail(valid.error());
   }
   return options;
-}
-
-std::string bare_node_name(const std::string& text) {
-  auto slash = text.find('/');
-  return slash == std::string::npos ? text : text.substr(slash + 1);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "cordon.hpp"
 
+#include "orka/object_names.hpp"
+
 namespace orka::cordon {
 
 namespace {
@@ -12,10 +14,16 @@ Permission node_permission(const char* verb, const std::string& node) {
 }
 }  // namespace
 
+ApiPath node_path(std::string_view node) {
+  return ApiPath::group_version("", "v1").segment("nodes").segment(node);
+}
+
 Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node, bool on,
                                         const CancelToken& cancel) {
   if (node.empty()) return fail(ErrorKind::Usage, "a node name is required");
-  const std::string path = "/api/v1/nodes/" + node;
+  if (auto valid = check_name("node", node, NameRule::Dns1123Subdomain); !valid)
+    return fail(valid.error());
+  const ApiPath path = node_path(node);
   auto current = get_json(client, path, cancel, node_permission("get", node));
   if (!current) {
     Error error = current.error();

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
+#include "orka/api_path.hpp"
 #include "orka/command.hpp"
 #include "orka/ops.hpp"
 #include "orka/services.hpp"
@@ -18,6 +20,9 @@ class CordonOps final : public OrkaOps {
  private:
   Services& services_;
 };
+
+// "/api/v1/nodes/NODE", encoded; shared with drain.
+ApiPath node_path(std::string_view node);
 
 // Sets spec.unschedulable of `node` to `on` unless it already is; shared with drain.
 Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node, bool on,

@@ -9,6 +9,7 @@
 #include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
 #include "orka/duration.hpp"
+#include "orka/object_names.hpp"
 
 namespace orka::podsdelete {
 
@@ -69,11 +70,14 @@ Result<DeleteCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) 
       const std::string type = pod.substr(0, slash);
       if (type != "pod" && type != "pods" && type != "po")
         return fail(cli.usage_error(fmt::format(
-            "\"{}\": only pods can be deleted by this command (scale a workload to 0 instead)",
-            pod)));
+            "{}: only pods can be deleted by this command (scale a workload to 0 instead)",
+            quote_name(pod))));
       pod = pod.substr(slash + 1);
     }
     if (pod.empty()) return fail(cli.usage_error("a pod name is empty"));
+    // Every name is checked before the first pod is deleted.
+    if (auto valid = check_name("pod", pod, NameRule::Dns1123Subdomain); !valid)
+      return fail(valid.error());
   }
   return options;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "orka/duration.hpp"
+#include "orka/missing_namespace.hpp"
+#include "orka/pod_targets.hpp"
 #include "orka/wait_gone.hpp"
 
 namespace orka::podsdelete {
@@ -62,17 +64,17 @@ Result<DeleteOutcome> DeleteOps::delete_pod(const PodRef& pod, const DeleteOptio
     if (!ns) return fail(ns.error());
     namespace_ = *ns;
   }
+  if (auto valid = check_pod_names(namespace_, pod.name); !valid) return fail(valid.error());
   const auto started = std::chrono::steady_clock::now();
   const std::string display = namespace_ + "/" + pod.name;
-  const std::string collection = "/api/v1/namespaces/" + namespace_ + "/pods";
-  const std::string path = collection + "/" + pod.name;
+  const ApiPath path = pod_path(namespace_, pod.name);
 
   auto current = get_json(client, path, options.cancel, pod_permission("get", namespace_, pod.name));
   if (!current) {
     Error error = current.error();
     if (error.kind == ErrorKind::NotFound)
       error.message = fmt::format("pod \"{}\" not found in namespace \"{}\"", pod.name, namespace_);
-    return fail(std::move(error));
+    return fail(explain_not_found(client, std::move(error), namespace_, options.cancel));
   }
   DeleteOutcome outcome;
   outcome.pod = display;
@@ -102,7 +104,7 @@ Result<DeleteOutcome> DeleteOps::delete_pod(const PodRef& pod, const DeleteOptio
   if (!options.wait) return outcome;
 
   WatchTarget target;
-  target.collection_path = collection;
+  target.collection_path = pods_path(namespace_);
   target.field_selector = "metadata.name=" + pod.name;
   target.permission = pod_permission("list", namespace_, "");
   WatchLimits limits;

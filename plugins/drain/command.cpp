@@ -10,6 +10,7 @@
 #include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
 #include "orka/duration.hpp"
+#include "orka/object_names.hpp"
 
 namespace orka::drain {
 
@@ -81,7 +82,7 @@ Result<DrainCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
   if (auto slash = options.node.find('/'); slash != std::string::npos) {
     const std::string type = options.node.substr(0, slash);
     if (type != "node" && type != "nodes" && type != "no")
-      return fail(cli.usage_error(fmt::format("\"{}\": only nodes can be drained", options.node)));
+      return fail(cli.usage_error(fmt::format("{}: only nodes can be drained", quote_name(options.node))));
     options.node = options.node.substr(slash + 1);
   }
   if (options.node.empty()) return fail(cli.usage_error("name the node to drain"));

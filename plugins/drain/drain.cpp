@@ -10,6 +10,8 @@
 
 #include "../cordon/cordon.hpp"
 #include "orka/duration.hpp"
+#include "orka/object_names.hpp"
+#include "orka/pod_targets.hpp"
 #include "orka/timestamp.hpp"
 #include "orka/watch.hpp"
 
@@ -67,7 +69,9 @@ class Drainer {
   }
 
   Result<DrainOutcome> run() {
-    auto node = get_json(client_, "/api/v1/nodes/" + node_, options_.cancel,
+    if (auto valid = check_name("node", node_, NameRule::Dns1123Subdomain); !valid)
+      return fail(valid.error());
+    auto node = get_json(client_, cordon::node_path(node_), options_.cancel,
                          permission("get", "", "nodes", "", node_));
     if (!node) {
       Error error = node.error();
@@ -173,9 +177,8 @@ class Drainer {
   }
 
   Result<std::vector<nlohmann::json>> list_pods() {
-    std::string path = "/api/v1/pods?fieldSelector=" + url_encode("spec.nodeName=" + node_);
-    if (!options_.pod_selector.empty())
-      path += "&labelSelector=" + url_encode(options_.pod_selector);
+    ApiPath path = pods_path("").query("fieldSelector", "spec.nodeName=" + node_);
+    if (!options_.pod_selector.empty()) path.query("labelSelector", options_.pod_selector);
     auto list = get_json(client_, path, options_.cancel, permission("list", "", "pods"));
     if (!list) return fail(list.error());
     std::vector<nlohmann::json> pods;
@@ -187,7 +190,8 @@ class Drainer {
   Result<bool> daemonset_exists(const std::string& ns, const std::string& name) {
     const std::string key = ns + "/" + name;
     if (auto it = daemonsets_.find(key); it != daemonsets_.end()) return it->second;
-    auto ds = get_json(client_, "/apis/apps/v1/namespaces/" + ns + "/daemonsets/" + name,
+    auto ds = get_json(client_,
+                       ApiPath::group_version("apps", "v1").in_namespace(ns).segment("daemonsets").segment(name),
                        options_.cancel, permission("get", "apps", "daemonsets", ns, name));
     if (!ds && ds.error().kind != ErrorKind::NotFound) return fail(ds.error());
     daemonsets_[key] = ds.has_value();
@@ -214,8 +218,9 @@ class Drainer {
   std::string blocking_budget(const PodTask& task, const std::string& group_version,
                               const std::string& server_message) {
     auto list = get_json(client_,
-                         "/apis/" + group_version + "/namespaces/" + task.namespace_ +
-                             "/poddisruptionbudgets",
+                         ApiPath::group_version(group_version)
+                             .in_namespace(task.namespace_)
+                             .segment("poddisruptionbudgets"),
                          options_.cancel,
                          permission("list", "policy", "poddisruptionbudgets", task.namespace_));
     const nlohmann::json labels = task.pod.value("/metadata/labels"_json_pointer, nlohmann::json::object());
@@ -247,10 +252,9 @@ class Drainer {
         return;  // stays Pending/Blocked: reported as remaining
       }
       Result<nlohmann::json> sent;
-      const std::string path =
-          "/api/v1/namespaces/" + task.namespace_ + "/pods/" + task.name;
+      const ApiPath path = pod_path(task.namespace_, task.name);
       if (eviction_version) {
-        sent = send_json(client_, "POST", path + "/eviction",
+        sent = send_json(client_, "POST", ApiPath(path).segment("eviction"),
                          eviction_body(*eviction_version, task.pod, options_.grace_period_seconds),
                          "application/json", options_.cancel,
                          permission("create", "", "pods", task.namespace_, task.name, "eviction"));
@@ -344,7 +348,7 @@ class Drainer {
       return waiting_for.empty() ? WatchAction::Stop : WatchAction::Continue;
     };
     WatchTarget target;
-    target.collection_path = "/api/v1/pods";
+    target.collection_path = pods_path("");
     target.field_selector = "spec.nodeName=" + node_;
     target.permission = permission("list", "", "pods");
     WatchLimits limits;

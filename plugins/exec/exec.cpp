@@ -7,6 +7,7 @@
 #include "exec_spdy.hpp"
 #include "exec_websocket.hpp"
 #include "orka/channels.hpp"
+#include "orka/pod_targets.hpp"
 #include "orka/transport_choice.hpp"
 
 namespace orka::streaming {
@@ -40,18 +41,17 @@ Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const Trans
 std::string exec_path(const std::string& namespace_, const std::string& pod,
                       const std::string& container, const std::vector<std::string>& command,
                       const ExecOptions& options) {
-  std::string path = fmt::format("/api/v1/namespaces/{}/pods/{}/exec?", url_encode(namespace_),
-                                 url_encode(pod));
-  if (!container.empty()) path += "container=" + url_encode(container) + "&";
-  for (const auto& arg : command) path += "command=" + url_encode(arg) + "&";
-  if (options.stdin) path += "stdin=true&";
-  path += "stdout=true";
+  ApiPath path = pod_path(namespace_, pod).segment("exec");
+  if (!container.empty()) path.query("container", container);
+  for (const auto& arg : command) path.query("command", arg);
+  if (options.stdin) path.query("stdin", "true");
+  path.query("stdout", "true");
   // With a TTY the kubelet merges stderr into stdout; asking for both would be refused.
   if (options.tty)
-    path += "&tty=true";
+    path.query("tty", "true");
   else
-    path += "&stderr=true";
-  return path;
+    path.query("stderr", "true");
+  return path.str();
 }
 
 Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
@@ -61,6 +61,8 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
   auto client = client_source_();
   if (!client) return Duplex::failed(client.error());
   const std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
+  if (auto valid = check_pod_names(namespace_, pod.name); !valid)
+    return Duplex::failed(valid.error());
   UpgradeRequest request;
   request.path = exec_path(namespace_, pod.name, container, command, options);
   request.permission = Permission{"create", "", "pods", "exec", namespace_, pod.name};

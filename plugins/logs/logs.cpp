@@ -197,19 +197,15 @@ class LogStreamer {
 std::string log_path(const std::string& namespace_, const std::string& pod,
                      const std::string& container, const LogOptions& options,
                      const std::string& resume_since_time) {
-  std::string path = fmt::format("/api/v1/namespaces/{}/pods/{}/log?timestamps=true",
-                                 url_encode(namespace_), url_encode(pod));
-  if (!container.empty()) path += "&container=" + url_encode(container);
-  if (options.follow) path += "&follow=true";
-  if (options.previous) path += "&previous=true";
-  if (!resume_since_time.empty()) {
-    path += "&sinceTime=" + url_encode(resume_since_time);
-    return path;
-  }
-  if (options.tail_lines) path += fmt::format("&tailLines={}", *options.tail_lines);
-  if (options.since_seconds) path += fmt::format("&sinceSeconds={}", *options.since_seconds);
-  if (options.since_time) path += "&sinceTime=" + url_encode(*options.since_time);
-  return path;
+  ApiPath path = pod_path(namespace_, pod).segment("log").query("timestamps", "true");
+  if (!container.empty()) path.query("container", container);
+  if (options.follow) path.query("follow", "true");
+  if (options.previous) path.query("previous", "true");
+  if (!resume_since_time.empty()) return path.query("sinceTime", resume_since_time).str();
+  if (options.tail_lines) path.query("tailLines", std::to_string(*options.tail_lines));
+  if (options.since_seconds) path.query("sinceSeconds", std::to_string(*options.since_seconds));
+  if (options.since_time) path.query("sinceTime", *options.since_time);
+  return path.str();
 }
 
 Stream<LogChunk> LogsOps::logs(const PodRef& pod, const std::string& container,
@@ -220,6 +216,8 @@ Stream<LogChunk> LogsOps::logs(const PodRef& pod, const std::string& container,
   auto filter = LineFilter::compile(options.include, options.exclude);
   if (!filter) return Stream<LogChunk>::failed(filter.error());
   std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
+  if (auto valid = check_pod_names(namespace_, pod.name); !valid)
+    return Stream<LogChunk>::failed(valid.error());
   auto streamer = std::make_shared<LogStreamer>(*client, namespace_, PodRef{namespace_, pod.name},
                                                 container, options, std::move(*filter));
   // A finished log waits for a slow reader (nothing is lost); a followed one must not hold

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "orka/channels.hpp"
+#include "orka/object_names.hpp"
 #include "orka/transport_choice.hpp"
 #include "port_mapping.hpp"
 #include "spdy_forward.hpp"
@@ -263,8 +264,8 @@ class ForwardSession {
     auto event = [&](ForwardEvent::Type type) { return connection_event(type, id, local, remote, pod); };
     out.push(event(ForwardEvent::Type::ConnectionOpened));
     UpgradeRequest request;
-    request.path = fmt::format("/api/v1/namespaces/{}/pods/{}/portforward?{}", url_encode(namespace_),
-                               url_encode(pod), portforward_query({remote}));
+    request.path =
+        pod_path(namespace_, pod).segment("portforward").query("ports", std::to_string(remote)).str();
     request.protocols = wire_protocols_;
     request.permission = Permission{"create", "", "pods", "portforward", namespace_, pod};
     auto opened = client_->open_websocket(request, cancel);
@@ -431,6 +432,7 @@ Stream<ForwardEvent> ForwardOps::port_forward(const ObjectRef& target, const std
   auto client = client_source_();
   if (!client) return Stream<ForwardEvent>::failed(client.error());
   std::string namespace_ = target.namespace_.empty() ? (*client)->default_namespace() : target.namespace_;
+  if (auto valid = check_namespace(namespace_); !valid) return Stream<ForwardEvent>::failed(valid.error());
   auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options, diagnostics_);
   return Stream<ForwardEvent>::spawn(kEventCapacity, Overflow::Block, CancelToken(),
                                      [session](StreamWriter<ForwardEvent>& out) { return session->run(out); });

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
 namespace {
@@ -124,7 +125,7 @@ void MuxLink::close_all() noexcept {
 UpgradeRequest spdy_portforward_request(const std::string& namespace_, const std::string& pod,
                                         std::vector<std::string> protocols) {
   UpgradeRequest request;
-  request.path = fmt::format("/api/v1/namespaces/{}/pods/{}/portforward", url_encode(namespace_), url_encode(pod));
+  request.path = pod_path(namespace_, pod).segment("portforward").str();
   request.protocols = std::move(protocols);
   request.permission = Permission{"create", "", "pods", "portforward", namespace_, pod};
   return request;

@@ -8,6 +8,7 @@
 #include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
 #include "orka/duration.hpp"
+#include "orka/object_names.hpp"
 #include "rr.hpp"
 
 namespace orka::rr {
@@ -42,8 +43,8 @@ Result<std::vector<ObjectRef>> parse_targets(const CommandLine& cli,
   if (positional.empty()) return fail(cli.usage_error("name what to restart, e.g. deployment/web"));
   if (positional.front().find('/') == std::string::npos) {
     if (positional.size() < 2)
-      return fail(cli.usage_error(fmt::format("\"{}\" names no object: write TYPE/NAME, e.g. deployment/{}",
-                                    positional.front(), positional.front())));
+      return fail(cli.usage_error(fmt::format("{} names no object: write TYPE/NAME, e.g. deployment/{}",
+                                    quote_name(positional.front()), positional.front())));
     for (std::size_t i = 1; i < positional.size(); ++i) {
       if (positional[i].find('/') != std::string::npos || positional[i].empty())
         return fail(cli.usage_error("after a TYPE, give bare NAMEs (or use TYPE/NAME for every object)"));
@@ -55,9 +56,14 @@ Result<std::vector<ObjectRef>> parse_targets(const CommandLine& cli,
     auto slash = text.find('/');
     if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() ||
         text.find('/', slash + 1) != std::string::npos)
-      return fail(cli.usage_error(fmt::format("\"{}\" is not TYPE/NAME", text)));
+      return fail(cli.usage_error(fmt::format("{} is not TYPE/NAME", quote_name(text))));
     targets.push_back(ObjectRef{"", text.substr(0, slash), text.substr(slash + 1)});
   }
+  // Every name is checked before the first object is restarted; all restartable kinds use
+  // the DNS-1123 subdomain rule.
+  for (const auto& target : targets)
+    if (auto valid = check_name(target.type, target.name, NameRule::Dns1123Subdomain); !valid)
+      return fail(valid.error());
   return targets;
 }
 

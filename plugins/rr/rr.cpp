@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "orka/duration.hpp"
+#include "orka/missing_namespace.hpp"
+#include "orka/object_names.hpp"
 #include "orka/timestamp.hpp"
 #include "orka/watch.hpp"
 
@@ -15,7 +17,7 @@ struct Target {
   std::string namespace_;
   std::string name;
   std::string display;  // "deployment/web"
-  std::string path;
+  ApiPath path;
 };
 
 Permission permission_for(const Target& target, const char* verb, bool named = true) {
@@ -120,6 +122,11 @@ Result<RolloutOutcome> RolloutOps::rollout_restart(const ObjectRef& ref,
     if (!ns) return fail(ns.error());
     target.namespace_ = *ns;
   }
+  if (auto valid = check_namespace(target.namespace_); !valid) return fail(valid.error());
+  if (auto valid = check_name(lower(target.resource.kind), target.name,
+                              name_rule_for(target.resource.resource));
+      !valid)
+    return fail(valid.error());
   target.display = lower(target.resource.kind) + "/" + target.name;
   target.path = target.resource.object_path(target.namespace_, target.name);
 
@@ -129,7 +136,7 @@ Result<RolloutOutcome> RolloutOps::rollout_restart(const ObjectRef& ref,
     if (error.kind == ErrorKind::NotFound)
       error.message = fmt::format("{} not found in namespace \"{}\"", target.display,
                                   target.namespace_);
-    return fail(std::move(error));
+    return fail(explain_not_found(client, std::move(error), target.namespace_, options.cancel));
   }
   if (target.resource.resource == "deployments" &&
       current->value("/spec/paused"_json_pointer, false))

@@ -9,6 +9,7 @@
 #include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
 #include "orka/duration.hpp"
+#include "orka/object_names.hpp"
 #include "scale.hpp"
 
 namespace orka::scale {
@@ -60,8 +61,8 @@ Result<ObjectRef> parse_target(const CommandLine& cli, const std::vector<std::st
     const auto& text = positional.front();
     auto slash = text.find('/');
     if (slash == std::string::npos)
-      return fail(cli.usage_error(fmt::format("\"{}\" names no type: write TYPE/NAME, e.g. deployment/{}",
-                                    text, text)));
+      return fail(cli.usage_error(fmt::format("{} names no type: write TYPE/NAME, e.g. deployment/{}",
+                                    quote_name(text), text)));
     ref.type = text.substr(0, slash);
     ref.name = text.substr(slash + 1);
   } else if (positional.size() == 2 && positional[0].find('/') == std::string::npos) {

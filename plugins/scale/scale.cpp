@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "orka/duration.hpp"
+#include "orka/missing_namespace.hpp"
+#include "orka/object_names.hpp"
 #include "orka/watch.hpp"
 
 namespace orka::scale {
@@ -16,7 +18,7 @@ struct Target {
   std::string namespace_;
   std::string name;
   std::string display;
-  std::string object_path;
+  ApiPath object_path;
 };
 
 Permission permission_for(const Target& target, const char* verb, const char* subresource) {
@@ -70,7 +72,7 @@ Error precondition_failed(const Target& target, std::int32_t expected, std::int3
 Result<ScaleOutcome> scale_with_precondition(Client& client, const Target& target,
                                              std::int32_t replicas, std::int32_t expected,
                                              const CancelToken& cancel) {
-  const std::string path = target.object_path + "/scale";
+  const ApiPath path = ApiPath(target.object_path).segment("scale");
   for (int attempt = 1;; ++attempt) {
     auto scale = get_json(client, path, cancel, permission_for(target, "get", "scale"));
     if (!scale) return fail(with_not_found(scale.error(), target));
@@ -98,7 +100,7 @@ Result<ScaleOutcome> scale_subresource(Client& client, const Target& target,
   if (options.current_replicas)
     return scale_with_precondition(client, target, replicas, *options.current_replicas,
                                    options.cancel);
-  const std::string path = target.object_path + "/scale";
+  const ApiPath path = ApiPath(target.object_path).segment("scale");
   ScaleOutcome outcome{target.display, std::nullopt, replicas};
   // The count before, for the report; a user allowed to patch but not read still gets scaled.
   auto before = get_json(client, path, options.cancel, permission_for(target, "get", "scale"));
@@ -132,8 +134,8 @@ Error apply_conflict(Error error, const Target& target) {
 Result<ScaleOutcome> scale_apply(Client& client, const Target& target, std::int32_t replicas,
                                  const ScaleOptions& options) {
   ScaleOutcome outcome{target.display, std::nullopt, replicas};
-  std::string query = std::string("?fieldManager=") + kFieldManager;
-  if (options.force_conflicts) query += "&force=true";
+  ApiPath apply_path = ApiPath(target.object_path).query("fieldManager", kFieldManager);
+  if (options.force_conflicts) apply_path.query("force", "true");
   for (int attempt = 1;; ++attempt) {
     std::string resource_version;
     auto current = get_json(client, target.object_path, options.cancel,
@@ -151,7 +153,7 @@ Result<ScaleOutcome> scale_apply(Client& client, const Target& target, std::int3
     }
     auto body = apply_body(target.resource, target.namespace_, target.name, replicas,
                            resource_version);
-    auto applied = send_json(client, "PATCH", target.object_path + query, body,
+    auto applied = send_json(client, "PATCH", apply_path, body,
                              "application/apply-patch+yaml", options.cancel,
                              permission_for(target, "patch", ""));
     if (applied) return outcome;
@@ -291,12 +293,23 @@ Result<ScaleOutcome> ScaleOps::scale(const ObjectRef& ref, std::int32_t replicas
     if (!ns) return fail(ns.error());
     target.namespace_ = *ns;
   }
+  if (target.resource.namespaced)
+    if (auto valid = check_namespace(target.namespace_); !valid) return fail(valid.error());
+  if (auto valid = check_name(target.resource.singular.empty() ? target.resource.resource
+                                                               : target.resource.singular,
+                              target.name, name_rule_for(target.resource.resource));
+      !valid)
+    return fail(valid.error());
   target.display = display_name(target.resource, target.name);
   target.object_path = target.resource.object_path(target.namespace_, target.name);
 
   auto outcome = mode == ScaleMode::Apply ? scale_apply(client, target, replicas, options)
                                           : scale_subresource(client, target, replicas, options);
-  if (!outcome || !options.wait) return outcome;
+  if (!outcome)
+    return fail(explain_not_found(client, outcome.error(),
+                                  target.resource.namespaced ? target.namespace_ : "",
+                                  options.cancel));
+  if (!options.wait) return outcome;
   if (auto waited = wait_for_replicas(client, target, replicas, options, started); !waited)
     return fail(waited.error());
   return outcome;

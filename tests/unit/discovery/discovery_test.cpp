@@ -235,19 +235,19 @@ TEST_CASE("subresource_group_version reports who serves a subresource") {
 
 TEST_CASE("ApiResource paths") {
   ApiResource pods{"", "v1", "pods", "Pod", "pod", true, {}, {}, {}};
-  CHECK(pods.group_version_path() == "/api/v1");
-  CHECK(pods.collection_path("web") == "/api/v1/namespaces/web/pods");
-  CHECK(pods.collection_path("") == "/api/v1/pods");  // all namespaces
-  CHECK(pods.object_path("web", "p-1") == "/api/v1/namespaces/web/pods/p-1");
+  CHECK(pods.group_version_path().str() == "/api/v1");
+  CHECK(pods.collection_path("web").str() == "/api/v1/namespaces/web/pods");
+  CHECK(pods.collection_path("").str() == "/api/v1/pods");  // all namespaces
+  CHECK(pods.object_path("web", "p-1").str() == "/api/v1/namespaces/web/pods/p-1");
   CHECK(pods.group_version() == "v1");
 
   ApiResource nodes{"", "v1", "nodes", "Node", "node", false, {}, {}, {}};
-  CHECK(nodes.collection_path("web") == "/api/v1/nodes");  // cluster-scoped ignores namespace
-  CHECK(nodes.object_path("web", "n1") == "/api/v1/nodes/n1");
+  CHECK(nodes.collection_path("web").str() == "/api/v1/nodes");  // cluster-scoped ignores namespace
+  CHECK(nodes.object_path("web", "n1").str() == "/api/v1/nodes/n1");
 
   ApiResource deployments{"apps", "v1", "deployments", "Deployment", "deployment", true,
                           {}, {}, {}};
-  CHECK(deployments.group_version_path() == "/apis/apps/v1");
-  CHECK(deployments.object_path("web", "api") == "/apis/apps/v1/namespaces/web/deployments/api");
+  CHECK(deployments.group_version_path().str() == "/apis/apps/v1");
+  CHECK(deployments.object_path("web", "api").str() == "/apis/apps/v1/namespaces/web/deployments/api");
   CHECK(deployments.group_version() == "apps/v1");
 }

@@ -73,7 +73,7 @@ TEST_CASE("resolve: a non-preferred version is fetched when named, once") {
     auto hpa = discovery->resolve("horizontalpodautoscalers.v2beta2.autoscaling", cancel);
     REQUIRE(hpa.has_value());
     CHECK(hpa->version == "v2beta2");
-    CHECK(hpa->group_version_path() == "/apis/autoscaling/v2beta2");
+    CHECK(hpa->group_version_path().str() == "/apis/autoscaling/v2beta2");
   }
   CHECK(api.count("/apis/autoscaling/v2beta2") == 1);
   // A version the group does not serve is not fetched.

@@ -25,7 +25,8 @@ TEST_CASE("get_json sends a GET with the permission and parses the body") {
       .WITH(_1.method == "GET" && _1.path == "/api/v1/namespaces/web/pods" && _1.body.empty() &&
             _1.permission && _1.permission->resource == "pods")
       .RETURN(ok(200, R"({"kind":"PodList","items":[]})"));
-  auto json = orka::get_json(client, "/api/v1/namespaces/web/pods", cancel, needed);
+  const auto pods = orka::ApiPath::group_version("", "v1").in_namespace("web").segment("pods");
+  auto json = orka::get_json(client, pods, cancel, needed);
   REQUIRE(json);
   CHECK((*json)["kind"] == "PodList");
 }
@@ -37,14 +38,14 @@ TEST_CASE("get_json passes errors through and refuses a non-JSON body") {
     REQUIRE_CALL(client, send(_, _))
         .RETURN(Reply{std::unexpected(
             orka::error_from_http(404, R"({"kind":"Status","message":"nope"})"))});
-    auto json = orka::get_json(client, "/x", cancel);
+    auto json = orka::get_json(client, orka::ApiPath().segment("x"), cancel);
     REQUIRE_FALSE(json);
     CHECK(json.error().kind == orka::ErrorKind::NotFound);
     CHECK(json.error().message == "nope");
   }
   SUBCASE("not JSON") {
     REQUIRE_CALL(client, send(_, _)).RETURN(ok(200, "<html>"));
-    auto json = orka::get_json(client, "/x", cancel);
+    auto json = orka::get_json(client, orka::ApiPath().segment("x"), cancel);
     REQUIRE_FALSE(json);
     CHECK(json.error().kind == orka::ErrorKind::Transport);
     CHECK(json.error().message.find("not JSON") != std::string::npos);
@@ -58,16 +59,18 @@ TEST_CASE("send_json serialises the body with its content type") {
       .WITH(_1.method == "PATCH" && _1.content_type == "application/merge-patch+json" &&
             nlohmann::json::parse(_1.body) == nlohmann::json{{"spec", {{"replicas", 3}}}})
       .RETURN(ok(200, R"({"ok":true})"));
-  auto json = orka::send_json(client, "PATCH", "/apis/apps/v1/namespaces/a/deployments/d",
-                              {{"spec", {{"replicas", 3}}}}, "application/merge-patch+json",
-                              cancel);
+  const auto deployment =
+      orka::ApiPath::group_version("apps", "v1").in_namespace("a").segment("deployments").segment("d");
+  auto json = orka::send_json(client, "PATCH", deployment, {{"spec", {{"replicas", 3}}}},
+                              "application/merge-patch+json", cancel);
   REQUIRE(json);
   CHECK((*json)["ok"] == true);
 
   REQUIRE_CALL(client, send(_, _))
       .WITH(_1.method == "DELETE" && _1.body.empty() && _1.content_type.empty())
       .RETURN(ok(200, ""));
-  auto deleted = orka::send_json(client, "DELETE", "/x", nullptr, "", cancel);
+  auto deleted =
+      orka::send_json(client, "DELETE", orka::ApiPath().segment("x"), nullptr, "", cancel);
   REQUIRE(deleted);
   CHECK(deleted->is_null());
 }

@@ -104,14 +104,74 @@ TEST_CASE("keeps_alive: HTTP/1.1 by default, HTTP/1.0 only when asked, never unt
 }
 
 TEST_CASE("format_request writes the request line, Host, headers and Content-Length") {
-  std::string get = format_request("GET", "/api/v1/pods?limit=1", "127.0.0.1:6443",
-                                   {{"Accept", "application/json"}}, "");
-  CHECK(get ==
+  auto get = format_request("GET", "/api/v1/pods?limit=1", "127.0.0.1:6443",
+                            {{"Accept", "application/json"}}, "");
+  REQUIRE(get);
+  CHECK(*get ==
         "GET /api/v1/pods?limit=1 HTTP/1.1\r\nHost: 127.0.0.1:6443\r\nAccept: application/json\r\n\r\n");
 
-  std::string patch = format_request("PATCH", "/x", "h", {}, "{\"a\":1}");
-  CHECK(patch == "PATCH /x HTTP/1.1\r\nHost: h\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
+  auto patch = format_request("PATCH", "/x", "h", {}, "{\"a\":1}");
+  REQUIRE(patch);
+  CHECK(*patch == "PATCH /x HTTP/1.1\r\nHost: h\r\nContent-Length: 7\r\n\r\n{\"a\":1}");
 
-  std::string empty_post = format_request("POST", "/x", "h", {}, "");
-  CHECK(empty_post.find("Content-Length: 0\r\n") != std::string::npos);
+  auto empty_post = format_request("POST", "/x", "h", {}, "");
+  REQUIRE(empty_post);
+  CHECK(empty_post->find("Content-Length: 0\r\n") != std::string::npos);
+
+  // A tab is allowed in a header value; CONNECT's authority-form target is fine.
+  CHECK(format_request("GET", "/x", "h", {{"X-A", "a\tb"}}, ""));
+  CHECK(format_request("CONNECT", "127.0.0.1:6443", "127.0.0.1:6443", {}, ""));
+}
+
+namespace {
+// The refusal for one request; FAILs the test if the request was written.
+std::string refusal(std::string_view method, std::string_view target, std::string_view host,
+                    const orka::Headers& headers) {
+  auto written = format_request(method, target, host, headers, "body");
+  if (written) {
+    FAIL_CHECK("written: " << *written);
+    return {};
+  }
+  CHECK(written.error().kind == orka::ErrorKind::Invalid);
+  return written.error().message;
+}
+}  // namespace
+
+TEST_CASE("format_request refuses a target that would end the request line or start another") {
+  // The smuggling of finding 1: CR/LF ends the line and starts a second request.
+  std::string smuggled =
+      refusal("DELETE", "/api/v1/namespaces/ns/pods/p HTTP/1.1\r\nHost: x\r\n\r\nDELETE /x",
+              "h", {});
+  CHECK(smuggled.find("target") != std::string::npos);
+  CHECK(smuggled.find("\\r\\n") != std::string::npos);  // shown escaped, not raw
+  CHECK(smuggled.find('\r') == std::string::npos);
+  CHECK(refusal("GET", "/a b", "h", {}).find("\" \"") != std::string::npos);  // the space
+  CHECK(!refusal("GET", std::string_view("/a\0b", 4), "h", {}).empty());
+  CHECK(!refusal("GET", "/a\nb", "h", {}).empty());
+  CHECK(!refusal("GET", "/a\x1b[2Jb", "h", {}).empty());
+  CHECK(!refusal("GET", "/a\x7f", "h", {}).empty());
+  CHECK(!refusal("GET", "/\xc3\xbc", "h", {}).empty());  // non-ASCII must arrive encoded
+  CHECK(!refusal("GET", "", "h", {}).empty());
+}
+
+TEST_CASE("format_request refuses a method or host that is not a token") {
+  CHECK(refusal("GET /x HTTP/1.1\r\n", "/y", "h", {}).find("method") != std::string::npos);
+  CHECK(!refusal("GE T", "/y", "h", {}).empty());
+  CHECK(!refusal("", "/y", "h", {}).empty());
+  CHECK(refusal("GET", "/y", "h\r\nX-Evil: 1", {}).find("host") != std::string::npos);
+  CHECK(!refusal("GET", "/y", "h ost", {}).empty());
+}
+
+TEST_CASE("format_request refuses control characters in header names and values without "
+          "showing the value") {
+  CHECK(refusal("GET", "/y", "h", {{"X-A\r\nX-B", "v"}}).find("header name") != std::string::npos);
+  CHECK(!refusal("GET", "/y", "h", {{"X A", "v"}}).empty());
+  CHECK(!refusal("GET", "/y", "h", {{"", "v"}}).empty());
+  const std::string secret = "Bearer s3cret-token\r\nX-Injected: yes";
+  std::string message = refusal("GET", "/y", "h", {{"Authorization", secret}});
+  CHECK(message.find("Authorization") != std::string::npos);
+  CHECK(message.find("s3cret") == std::string::npos);
+  CHECK(!refusal("GET", "/y", "h", {{"X-A", std::string("a\0b", 3)}}).empty());
+  CHECK(!refusal("GET", "/y", "h", {{"X-A", "a\nb"}}).empty());
+  CHECK(!refusal("GET", "/y", "h", {{"X-A", "a\x7f"}}).empty());
 }

@@ -55,13 +55,6 @@ TEST_CASE("parse_http_url rejects what it cannot use, naming the URL") {
   }
 }
 
-TEST_CASE("url_encode keeps RFC 3986 unreserved characters and encodes the rest") {
-  CHECK(orka::url_encode("AZaz09-._~") == "AZaz09-._~");
-  CHECK(orka::url_encode("a b&c=d/e?") == "a%20b%26c%3Dd%2Fe%3F");
-  CHECK(orka::url_encode("ü") == "%C3%BC");
-  CHECK(orka::url_encode(std::string_view("\0\xff", 2)) == "%00%FF");
-  CHECK(orka::url_encode("").empty());
-}
 
 TEST_CASE("Response::header is case-insensitive and empty when absent") {
   orka::Response response;

@@ -21,7 +21,7 @@ nlohmann::json list_at(const std::string& rv, std::vector<nlohmann::json> items)
 
 WatchTarget target() {
   WatchTarget t;
-  t.collection_path = "/api/v1/namespaces/web/pods";
+  t.collection_path = orka::ApiPath::group_version("", "v1").in_namespace("web").segment("pods");
   t.field_selector = "metadata.name=a";
   Permission p;
   p.resource = "pods";

@@ -74,15 +74,57 @@ TEST_CASE("a deployment's pods come from its selector") {
   CHECK(pod_name((*pods)[1]) == "api-2");
 }
 
+namespace {
+Result<Response> not_found(const std::string& message) {
+  Error error = make_error(ErrorKind::NotFound, message);
+  error.http_status = 404;
+  return std::unexpected(error);
+}
+
+// One GET of `path`, answered with `reply`.
+std::unique_ptr<trompeloeil::expectation> expect_get(MockClient& client, const std::string& path,
+                                                     Result<Response> reply) {
+  return NAMED_REQUIRE_CALL(client, send(_, _)).WITH(_1.path == path).RETURN(reply);
+}
+}  // namespace
+
 TEST_CASE("a missing workload is the API's NotFound") {
   MockClient client;
   CancelToken cancel;
-  Error not_found = make_error(ErrorKind::NotFound, "deployments.apps \"x\" not found");
-  not_found.http_status = 404;
-  REQUIRE_CALL(client, send(_, _)).LR_RETURN(Result<Response>(std::unexpected(not_found)));
+  auto deployment = expect_get(client, "/apis/apps/v1/namespaces/web/deployments/x",
+                               not_found("deployments.apps \"x\" not found"));
+  // The namespace exists, so the 404 is about the deployment.
+  auto ns = expect_get(client, "/api/v1/namespaces/web", json_response(200, R"({"kind":"Namespace"})"));
   auto pods = resolve_pods(client, "web", PodTarget{PodTargetKind::Deployment, "x"}, cancel);
   REQUIRE_FALSE(pods);
   CHECK(pods.error().kind == ErrorKind::NotFound);
+  CHECK(pods.error().message == "deployments.apps \"x\" not found");
+}
+
+TEST_CASE("a pod looked for in a namespace that does not exist names the namespace") {
+  MockClient client;
+  CancelToken cancel;
+  auto pod_get = expect_get(client, "/api/v1/namespaces/gone/pods/p", not_found("pods \"p\" not found"));
+  auto ns = expect_get(client, "/api/v1/namespaces/gone", not_found("namespaces \"gone\" not found"));
+  auto pod = get_pod(client, "gone", "p", cancel);
+  REQUIRE_FALSE(pod);
+  CHECK(pod.error().kind == ErrorKind::NotFound);
+  CHECK(pod.error().message == "namespace \"gone\" does not exist (pods \"p\" not found)");
+  CHECK(pod.error().hint.find("kubectl get namespaces") != std::string::npos);
+}
+
+TEST_CASE("pod targets refuse names the API server would refuse, before any request") {
+  CHECK(parse_pod_target("p?dryRun=All", false).error().kind == ErrorKind::Usage);
+  CHECK(parse_pod_target("deploy/x?a=", false).error().message.find("deployment name") == 0);
+  // Services follow the DNS-1035 label rule: no leading digit, no dot.
+  CHECK(parse_pod_target("svc/1web", true).error().message.find("service name") == 0);
+  CHECK(parse_pod_target("svc/a.b", true).error().kind == ErrorKind::Usage);
+  CHECK(parse_pod_target("sts/a.b", false));
+  MockClient client;  // no call allowed: a bad name or namespace sends nothing
+  CancelToken cancel;
+  CHECK(get_pod(client, "web", "p\r\nX: y", cancel).error().kind == ErrorKind::Usage);
+  CHECK(get_pod(client, "web/x?y=", "p", cancel).error().kind == ErrorKind::Usage);
+  CHECK(list_pods(client, "WEB", "app=x", cancel).error().kind == ErrorKind::Usage);
 }
 
 TEST_CASE("a service's pods come from its map selector") {

@@ -91,9 +91,7 @@ TEST_CASE("status channel: success, exit codes and failures") {
   CHECK_FALSE(parse_exec_status(R"({"kind":"Status"})").has_value());
 }
 
-TEST_CASE("port-forward query and channels") {
-  CHECK(portforward_query({8080}) == "ports=8080");
-  CHECK(portforward_query({80, 443}) == "ports=80&ports=443");
+TEST_CASE("port-forward channels") {
   CHECK(portforward_data_channel(0) == 0);
   CHECK(portforward_error_channel(0) == 1);
   CHECK(portforward_data_channel(1) == 2);
