@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 namespace orka {
 inline namespace v0 {
 namespace {
@@ -38,12 +40,6 @@ const KindInfo& info(PodTargetKind kind) {
   return kKinds[0];
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string string_at(const nlohmann::json& object, const nlohmann::json::json_pointer& pointer) {
   if (!object.contains(pointer)) return {};
@@ -73,7 +69,7 @@ Result<PodTarget> parse_pod_target(std::string_view text, bool allow_service) {
   if (text.empty()) return fail(ErrorKind::Usage, "the target is empty", "name a pod or TYPE/NAME");
   auto slash = text.find('/');
   if (slash == std::string_view::npos) return PodTarget{PodTargetKind::Pod, std::string(text)};
-  std::string type = lower(text.substr(0, slash));
+  std::string type = core::to_lower_ascii(text.substr(0, slash));
   std::string name(text.substr(slash + 1));
   if (name.empty() || name.find('/') != std::string::npos)
     return fail(ErrorKind::Usage, fmt::format("\"{}\" is not POD or TYPE/NAME", text));
