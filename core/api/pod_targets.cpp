@@ -8,6 +8,7 @@
 
 #include "orka/missing_namespace.hpp"
 #include "orka/object_names.hpp"
+#include "util/ascii.hpp"
 
 namespace orka {
 inline namespace v0 {
@@ -41,12 +42,6 @@ const KindInfo& info(PodTargetKind kind) {
   return kKinds[0];
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string string_at(const nlohmann::json& object, const nlohmann::json::json_pointer& pointer) {
   if (!object.contains(pointer)) return {};
@@ -84,7 +79,7 @@ Result<PodTarget> parse_pod_target(std::string_view text, bool allow_service) {
       return fail(valid.error());
     return PodTarget{PodTargetKind::Pod, std::string(text)};
   }
-  std::string type = lower(text.substr(0, slash));
+  std::string type = core::to_lower_ascii(text.substr(0, slash));
   std::string name(text.substr(slash + 1));
   if (name.empty() || name.find('/') != std::string::npos)
     return fail(ErrorKind::Usage, fmt::format("{} is not POD or TYPE/NAME", quote_name(text)));

@@ -14,6 +14,11 @@ inline namespace v0 {
 
 namespace {
 
+// One watch event is one object; etcd refuses objects over 1.5 MiB by default, so 16 MiB is
+// more than any real event and caps what a line without an end may hold.
+constexpr std::size_t kMaxWatchEventBytes = std::size_t{16} << 20;
+
+
 constexpr int kMaxConsecutiveFailures = 5;
 
 std::optional<Permission> with_verb(const std::optional<Permission>& permission,
@@ -185,6 +190,11 @@ class WatchLoop {
         }
       }
       buffer.erase(0, start);
+      if (buffer.size() > kMaxWatchEventBytes)
+        return fail(ErrorKind::Transport,
+                    fmt::format("the API server sent a watch event longer than {} MiB",
+                                kMaxWatchEventBytes >> 20),
+                    "a Kubernetes API server does not send this; check the server URL");
       if (token_.cancelled()) break;
     }
     return round;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -16,12 +18,6 @@ Error malformed(std::string_view source, std::string_view what) {
                     "check that the kubeconfig points at a Kubernetes API server");
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::vector<std::string> string_array(const nlohmann::json& object, const char* key) {
   std::vector<std::string> out;
@@ -82,7 +78,7 @@ Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::st
     resource.kind = string_field(entry, "kind");
     resource.singular = string_field(entry, "singularName");
     // Older servers leave singularName empty; kubectl falls back to the lowercased kind.
-    if (resource.singular.empty()) resource.singular = lowercase(resource.kind);
+    if (resource.singular.empty()) resource.singular = to_lower_ascii(resource.kind);
     resource.namespaced = entry.value("namespaced", false);
     resource.verbs = string_array(entry, "verbs");
     resource.short_names = string_array(entry, "shortNames");

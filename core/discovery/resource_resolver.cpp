@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <limits>
@@ -12,16 +14,10 @@ namespace orka::core {
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // 0: exact resource name, 1: short name, nullopt: no match.
 std::optional<int> name_match(const ApiResource& resource, std::string_view name) {
-  if (resource.resource == name || resource.singular == name || lowercase(resource.kind) == name)
+  if (resource.resource == name || resource.singular == name || to_lower_ascii(resource.kind) == name)
     return 0;
   for (const auto& short_name : resource.short_names)
     if (short_name == name) return 1;
@@ -37,7 +33,7 @@ std::size_t group_rank(const std::string& group) {
 }  // namespace
 
 std::vector<ResourceQuery> parse_resource_arg(std::string_view type) {
-  std::string text = lowercase(type);
+  std::string text = to_lower_ascii(type);
   std::vector<ResourceQuery> out;
   auto first_dot = text.find('.');
   if (first_dot == std::string::npos) {
@@ -76,7 +72,7 @@ std::optional<ApiResource> find_resource(const std::vector<ApiResource>& resourc
 
 Error unknown_resource_type(std::string_view type, const std::vector<ApiResource>& resources,
                             const std::vector<std::string>& unavailable_groups) {
-  std::string typed = lowercase(type);
+  std::string typed = to_lower_ascii(type);
   std::string name = typed.substr(0, typed.find('.'));
   std::string hint =
       "orka cannot list resource types yet: use the plural name, optionally with its group "

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "kubeconfig/base64.hpp"
+#include "util/base64.hpp"
 #include "kubeconfig/child_process.hpp"
 #include "kubeconfig/rfc3339.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "kubeconfig/base64.hpp"
+#include "util/base64.hpp"
 #include "kubeconfig/exec_auth.hpp"
 #include "kubeconfig/file_access.hpp"
 #include "kubeconfig/in_cluster.hpp"

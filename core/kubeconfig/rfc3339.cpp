@@ -1,7 +1,6 @@
 #include "kubeconfig/rfc3339.hpp"
 
 #include <cctype>
-#include <ctime>
 
 namespace orka::core {
 namespace {
@@ -71,16 +70,17 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   }
   if (pos != text.size()) return std::nullopt;
 
-  std::tm parts{};
-  parts.tm_year = *year - 1900;
-  parts.tm_mon = *month - 1;
-  parts.tm_mday = *day;
-  parts.tm_hour = *hour;
-  parts.tm_min = *minute;
-  parts.tm_sec = *second;
-  const std::time_t utc = timegm(&parts);
-  return std::chrono::system_clock::from_time_t(utc - offset_seconds) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(fraction);
+  // Civil-date arithmetic instead of timegm: no time zone state, and fast enough for every
+  // line of a followed log (the logs op parses each line's timestamp here).
+  const std::chrono::year_month_day date{std::chrono::year(*year),
+                                         std::chrono::month(static_cast<unsigned>(*month)),
+                                         std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok()) return std::nullopt;
+  const auto seconds = std::chrono::sys_days(date).time_since_epoch() +
+                       std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+                       std::chrono::seconds(*second - offset_seconds);
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds + fraction));
 }
 
 }  // namespace orka::core

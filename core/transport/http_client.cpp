@@ -27,8 +27,12 @@ namespace {
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
+// An error answer is a Status of a few hundred bytes; 1 MiB keeps any real one whole.
 constexpr std::size_t max_error_body = 1 << 20;
-constexpr std::size_t max_response_body = std::size_t{1} << 31;
+// A whole (non-streamed) answer held in memory: the largest orka asks for is a list, e.g. every
+// pod of a namespace, unpaged; 256 MiB is some 30,000 pods of 8 KiB JSON each, while a body
+// that never ends fails before it costs the machine its memory. Streams (logs, watch) are not held and have no such bound.
+constexpr std::size_t max_response_body = std::size_t{256} << 20;
 
 long long elapsed_ms(SteadyClock::time_point since) {
   return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - since).count();
@@ -405,7 +409,7 @@ class HttpClient final : public Client {
       Connection* connection = exchange.connection.get();
       exchange.on_cancel = cancel.on_cancel([connection] { connection->shutdown(); });
       connection->set_timeout(request.timeout);
-      exchange.reader = std::make_unique<ResponseReader>(*connection);
+      exchange.reader = std::make_unique<ResponseReader>(*connection, request.timeout);
 
       auto written = connection->write_all(wire);
       Result<ResponseHead> head = written ? exchange.reader->read_head(request.method)

@@ -23,16 +23,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool has_token(std::string_view list, std::string_view token) {
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    if (equals_ignore_case(trim(list.substr(0, comma)), token)) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 // The token after the last comma: the coding applied last, which frames the message.
 std::string_view last_token(std::string_view list) {
   auto comma = list.rfind(',');
@@ -94,14 +84,14 @@ std::string refuse_header(std::string_view name, std::string_view value) {
 
 }  // namespace
 
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    if (equals_ignore_case(trim(list.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
   }
-  return true;
+  return false;
 }
 
 std::string ResponseHead::header(std::string_view name) const {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "orka/client.hpp"
+#include "util/ascii.hpp"
 
 namespace orka::core {
 
@@ -51,7 +52,9 @@ Result<BodyFraming> body_framing(const ResponseHead& head, std::string_view requ
 // Whether the connection may carry another request once this response's body is read.
 bool keeps_alive(const ResponseHead& head, const BodyFraming& framing);
 
-bool equals_ignore_case(std::string_view a, std::string_view b);
+// True when the comma-separated header value `list` names `token` (case-insensitive), as
+// "Connection: keep-alive, Upgrade" names "upgrade".
+bool has_token(std::string_view list, std::string_view token);
 
 // "GET /path HTTP/1.1\r\nHost: ...\r\n...\r\n\r\n" followed by the body. Content-Length is
 // added when there is a body or the method usually carries one.

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.hpp"
+
 namespace orka::core {
 namespace {
 
@@ -25,19 +27,6 @@ void control_header(std::string& out, SpdyFrameType type, std::uint8_t flags,
                     std::uint32_t length) {
   put32(out, 0x80000000u | (std::uint32_t{kSpdyVersion} << 16) | static_cast<std::uint16_t>(type));
   put32(out, (std::uint32_t{flags} << 24) | length);
-}
-
-std::string lower(std::string_view text) {
-  std::string lowered(text);
-  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lowered;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 Error protocol_error(std::string message) {
@@ -67,7 +56,7 @@ bool known_control_type(std::uint16_t type) {
 
 const std::string* spdy_find_header(const SpdyHeaders& headers, std::string_view name) {
   for (const auto& [key, value] : headers)
-    if (iequals(key, name)) return &value;
+    if (equals_ignore_case(key, name)) return &value;
   return nullptr;
 }
 
@@ -108,7 +97,7 @@ std::string spdy_encode_header_block(const SpdyHeaders& headers) {
   put32(block, static_cast<std::uint32_t>(headers.size()));
   for (const auto& [name, value] : headers) {
     put32(block, static_cast<std::uint32_t>(name.size()));
-    block += lower(name);
+    block += to_lower_ascii(name);
     put32(block, static_cast<std::uint32_t>(value.size()));
     block += value;
   }
@@ -151,7 +140,7 @@ Result<SpdyHeaders> spdy_parse_header_block(std::string_view block) {
     if (!value_length) return fail(value_length.error());
     auto value = take_bytes(*value_length, "value");
     if (!value) return fail(value.error());
-    std::string lowered = lower(*name);
+    std::string lowered = to_lower_ascii(*name);
     if (spdy_find_header(headers, lowered))
       return fail(protocol_error(fmt::format("the header \"{:.100}\" appears twice", lowered)));
     headers.emplace_back(std::move(lowered), std::move(*value));

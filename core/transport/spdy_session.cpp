@@ -64,7 +64,11 @@ struct SpdySessionCore {
   std::map<std::uint32_t, std::shared_ptr<SpdyStreamState>> streams;
   std::uint32_t next_stream_id = 1;
   std::uint32_t next_ping_id = 1;
-  std::set<std::uint32_t> pongs;  // answers to our PINGs not yet collected
+  // PING ids we sent and wait for (one per ping() caller, so as many as threads pinging) and
+  // those of them answered but not yet collected. An answer to an id not in `awaited` is
+  // dropped: a server's unasked PINGs must not grow memory.
+  std::set<std::uint32_t> awaited_pings;
+  std::set<std::uint32_t> pongs;
   std::int64_t session_send_window = kSpdyInitialWindow;
   std::int64_t initial_send_window = kSpdyInitialWindow;
   bool enforce_send_window = false;
@@ -347,7 +351,7 @@ struct SpdySessionCore {
     if (frame.ping_id % 2 == 1) {  // odd: the answer to one of ours
       {
         std::lock_guard lock(mutex);
-        pongs.insert(frame.ping_id);
+        if (awaited_pings.erase(frame.ping_id) > 0) pongs.insert(frame.ping_id);
       }
       changed.notify_all();
       return {};
@@ -662,15 +666,21 @@ Result<std::chrono::steady_clock::duration> SpdySession::ping(std::chrono::milli
     if (core.ended || core.cancel.cancelled()) return fail(core.session_error());
     id = core.next_ping_id;
     core.next_ping_id = core.next_ping_id >= 0x7ffffffd ? 1 : core.next_ping_id + 2;
+    core.awaited_pings.insert(id);
   }
   const auto started = std::chrono::steady_clock::now();
   std::string frame;
   SpdyFrameEncoder::ping(frame, id);
-  if (auto written = core.write_frames(frame); !written) return fail(written.error());
+  auto written = core.write_frames(frame);
   std::unique_lock lock(core.mutex);
+  if (!written) {
+    core.awaited_pings.erase(id);
+    return fail(written.error());
+  }
   const bool answered = core.changed.wait_for(lock, timeout, [&] {
     return core.pongs.count(id) > 0 || core.ended || core.cancel.cancelled();
   });
+  core.awaited_pings.erase(id);  // a late answer is dropped
   if (core.pongs.erase(id) > 0) return std::chrono::steady_clock::now() - started;
   if (!answered)
     return fail(ErrorKind::Timeout,

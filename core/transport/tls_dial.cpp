@@ -13,9 +13,9 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "transport/http_message.hpp"
+#include "util/base64.hpp"
 
 namespace orka::core {
 namespace {
@@ -150,13 +150,7 @@ Result<UniqueFd> dial_tcp(const std::string& host, std::uint16_t port, Clock::ti
 }
 
 std::string basic_authorization(std::string_view user, std::string_view password) {
-  std::string plain = fmt::format("{}:{}", user, password);
-  std::string encoded(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                               reinterpret_cast<const unsigned char*>(plain.data()),
-                               static_cast<int>(plain.size()));
-  encoded.resize(static_cast<std::size_t>(length));
-  return "Basic " + encoded;
+  return "Basic " + encode_base64(fmt::format("{}:{}", user, password));
 }
 
 Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& target,

@@ -19,180 +19,31 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "orka/export.hpp"
+#include "transport/http_upgrade.hpp"
+#include "util/base64.hpp"
 
 namespace orka::core {
 namespace {
 
 constexpr std::string_view kAcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-constexpr std::size_t kMaxResponseHeadBytes = 64 * 1024;
-constexpr std::size_t kMaxErrorBodyBytes = 1024 * 1024;
+constexpr std::string_view kProtocolName = "WebSocket";
 constexpr std::size_t kReadBufferSize = 64 * 1024;
 // Large payloads are masked and written in pieces of this size: bounded memory, one pass.
 constexpr std::size_t kSendChunkSize = 256 * 1024;
 constexpr std::chrono::milliseconds kCloseSendWait{200};
 
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string encoded(4 * ((size + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), data,
-                                     static_cast<int>(size));
-  encoded.resize(static_cast<std::size_t>(std::max(length, 0)));
-  return encoded;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// True when a comma-separated header value lists `token` (case-insensitive).
-bool has_token(std::string_view value, std::string_view token) {
-  while (!value.empty()) {
-    const std::size_t comma = value.find(',');
-    if (iequals(trim(value.substr(0, comma)), token)) return true;
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 bool has_line_break(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
-struct ResponseHead {
-  int status = 0;
-  Headers headers;
-  std::string after_head;  // bytes read past the blank line: the start of the body or frames
-
-  std::string header(std::string_view name) const {
-    for (const auto& [key, value] : headers)
-      if (iequals(key, name)) return value;
-    return {};
-  }
-  bool has_header(std::string_view name) const {
-    return std::any_of(headers.begin(), headers.end(),
-                       [&](const auto& entry) { return iequals(entry.first, name); });
-  }
-};
-
-Error handshake_error(ErrorKind kind, std::string message) {
-  return make_error(kind, "WebSocket handshake failed: " + std::move(message));
+Error handshake_error(ErrorKind kind, std::string_view message) {
+  return upgrade_error(kProtocolName, kind, message);
 }
 
 // Marks a failure that another transport may not have (is_protocol_refusal).
 Error protocol_refused(Error error) {
   error.reason = "ProtocolRefused";
   return error;
-}
-
-Error io_error(const Error& error, const CancelToken& cancel) {
-  if (cancel.cancelled()) return make_error(ErrorKind::Cancelled, "cancelled");
-  return error;
-}
-
-Result<ResponseHead> read_response_head(Connection& connection, const CancelToken& cancel) {
-  std::string buffer;
-  char chunk[4096];
-  std::size_t searched = 0;
-  for (;;) {
-    const std::size_t end = buffer.find("\r\n\r\n", searched > 3 ? searched - 3 : 0);
-    if (end != std::string::npos) {
-      ResponseHead head;
-      head.after_head = buffer.substr(end + 4);
-      std::string_view lines(buffer.data(), end);
-      const std::size_t status_end = lines.find("\r\n");
-      std::string_view status_line = lines.substr(0, status_end);
-      // "HTTP/1.1 101 Switching Protocols"
-      const std::size_t space = status_line.find(' ');
-      if (!status_line.starts_with("HTTP/1.") || space == std::string_view::npos)
-        return fail(handshake_error(ErrorKind::Transport,
-                                    fmt::format("the server's answer is not HTTP: {:.80}",
-                                                status_line)));
-      std::string_view code = status_line.substr(space + 1, 3);
-      auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), head.status);
-      if (ec != std::errc() || ptr != code.data() + code.size())
-        return fail(handshake_error(ErrorKind::Transport,
-                                    fmt::format("bad HTTP status line: {:.80}", status_line)));
-      std::string_view rest =
-          status_end == std::string_view::npos ? std::string_view{} : lines.substr(status_end + 2);
-      while (!rest.empty()) {
-        const std::size_t line_end = rest.find("\r\n");
-        std::string_view line = rest.substr(0, line_end);
-        rest = line_end == std::string_view::npos ? std::string_view{} : rest.substr(line_end + 2);
-        const std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        head.headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                  std::string(trim(line.substr(colon + 1))));
-      }
-      return head;
-    }
-    if (buffer.size() > kMaxResponseHeadBytes)
-      return fail(handshake_error(ErrorKind::Transport,
-                                  "the server's response headers exceed 64 KiB"));
-    searched = buffer.size();
-    auto got = connection.read_some(chunk, sizeof chunk);
-    if (!got) return fail(io_error(got.error(), cancel));
-    if (*got == 0) {
-      if (cancel.cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
-      return fail(handshake_error(ErrorKind::Transport,
-                                  "the server closed the connection before answering"));
-    }
-    buffer.append(chunk, *got);
-  }
-}
-
-// Best effort: the body of a refused upgrade (usually a Status), for the error message.
-std::string read_error_body(Connection& connection, const ResponseHead& head) {
-  std::string raw = head.after_head;
-  char chunk[4096];
-  auto read_more = [&]() {
-    if (raw.size() >= kMaxErrorBodyBytes) return false;
-    auto got = connection.read_some(chunk, sizeof chunk);
-    if (!got || *got == 0) return false;
-    raw.append(chunk, *got);
-    return true;
-  };
-  const std::string length_text = head.header("Content-Length");
-  if (!length_text.empty()) {
-    std::size_t length = 0;
-    std::from_chars(length_text.data(), length_text.data() + length_text.size(), length);
-    length = std::min(length, kMaxErrorBodyBytes);
-    while (raw.size() < length && read_more()) {
-    }
-    raw.resize(std::min(raw.size(), length));
-    return raw;
-  }
-  if (has_token(head.header("Transfer-Encoding"), "chunked")) {
-    std::string body;
-    std::size_t position = 0;
-    for (;;) {
-      const std::size_t line_end = raw.find("\r\n", position);
-      if (line_end == std::string::npos) {
-        if (!read_more()) return body;
-        continue;
-      }
-      std::size_t size = 0;
-      auto [ptr, ec] = std::from_chars(raw.data() + position, raw.data() + line_end, size, 16);
-      if (ec != std::errc() || size == 0) return body;
-      while (raw.size() < line_end + 2 + size && read_more()) {
-      }
-      if (raw.size() < line_end + 2 + size) return body + raw.substr(line_end + 2);
-      body.append(raw, line_end + 2, size);
-      position = line_end + 2 + size + 2;
-    }
-  }
-  while (read_more()) {
-  }
-  return raw;
 }
 
 class ClientWebSocket final : public WebSocket {
@@ -446,14 +297,6 @@ class ClientWebSocket final : public WebSocket {
   CancelToken::Registration cancel_registration_;
 };
 
-std::string join_path(std::string_view prefix, std::string_view path) {
-  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
-  std::string joined(prefix);
-  if (path.empty() || path.front() != '/') joined += '/';
-  joined += path;
-  return joined;
-}
-
 }  // namespace
 
 std::string websocket_accept_for_key(std::string_view key) {
@@ -463,7 +306,7 @@ std::string websocket_accept_for_key(std::string_view key) {
   unsigned int digest_size = 0;
   if (EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha1(), nullptr) != 1)
     return {};
-  return base64(digest, digest_size);
+  return encode_base64(std::string_view(reinterpret_cast<const char*>(digest), digest_size));
 }
 
 Result<std::unique_ptr<WebSocket>> websocket_connect(std::unique_ptr<Connection> connection,
@@ -476,9 +319,6 @@ Result<std::unique_ptr<WebSocket>> websocket_connect(std::unique_ptr<Connection>
   if (!connection) return fail(ErrorKind::Internal, "websocket_connect: no connection");
   if (cancel.cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
 
-  const std::string path = join_path(path_prefix, request.path);
-  if (has_line_break(path) || has_line_break(host_header))
-    return fail(ErrorKind::Invalid, "the WebSocket request path or host contains a line break");
   for (const auto& protocol : request.protocols)
     if (protocol.empty() || has_line_break(protocol) || protocol.find(',') != std::string::npos)
       return fail(ErrorKind::Invalid, fmt::format("bad WebSocket subprotocol name \"{}\"", protocol));
@@ -486,54 +326,26 @@ Result<std::unique_ptr<WebSocket>> websocket_connect(std::unique_ptr<Connection>
   unsigned char key_bytes[16];
   if (RAND_bytes(key_bytes, sizeof key_bytes) != 1)
     return fail(ErrorKind::Internal, "no random bytes for the WebSocket key (OpenSSL RAND_bytes)");
-  const std::string key = base64(key_bytes, sizeof key_bytes);
+  const std::string key =
+      encode_base64(std::string_view(reinterpret_cast<const char*>(key_bytes), sizeof key_bytes));
 
-  std::string head = fmt::format(
-      "GET {} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: {}\r\nSec-WebSocket-Version: 13\r\n",
-      path, host_header, key);
+  UpgradeSpec spec;
+  spec.method = "GET";
+  spec.protocol_name = kProtocolName;
+  spec.upgrade_headers = {{"Upgrade", "websocket"},
+                          {"Connection", "Upgrade"},
+                          {"Sec-WebSocket-Key", key},
+                          {"Sec-WebSocket-Version", "13"}};
   if (!request.protocols.empty())
-    head += fmt::format("Sec-WebSocket-Protocol: {}\r\n", fmt::join(request.protocols, ", "));
-  if (!credentials.bearer_token.empty()) {
-    if (has_line_break(credentials.bearer_token))
-      return fail(ErrorKind::Config, "the bearer token contains a line break");
-    head += "Authorization: Bearer " + credentials.bearer_token + "\r\n";
-  } else if (credentials.basic) {
-    const std::string pair = credentials.basic->first + ":" + credentials.basic->second;
-    head += "Authorization: Basic " +
-            base64(reinterpret_cast<const unsigned char*>(pair.data()), pair.size()) + "\r\n";
-  }
-  bool user_agent = false;
-  for (const auto& [name, value] : request.headers) {
-    if (has_line_break(name) || has_line_break(value) || name.empty())
-      return fail(ErrorKind::Invalid,
-                  fmt::format("the WebSocket request header \"{}\" is malformed", name));
-    user_agent = user_agent || iequals(name, "User-Agent");
-    head += name + ": " + value + "\r\n";
-  }
-  if (!user_agent) head += "User-Agent: orka/" ORKA_SDK_VERSION_STRING "\r\n";
-  head += "\r\n";
+    spec.upgrade_headers.emplace_back("Sec-WebSocket-Protocol",
+                                      fmt::format("{}", fmt::join(request.protocols, ", ")));
+  spec.answer_timeout = options.handshake_timeout;
+  auto answer = http_upgrade(*connection, host_header, path_prefix, request, credentials, cancel,
+                             spec);
+  if (!answer) return fail(answer.error());
+  const ResponseHead* response = &answer->head;
 
-  Connection* raw_connection = connection.get();
-  auto handshake_registration = cancel.on_cancel([raw_connection] { raw_connection->shutdown(); });
-
-  connection->set_timeout(options.handshake_timeout);
-  if (auto written = connection->write_all(head); !written)
-    return fail(io_error(written.error(), cancel));
-  auto response = read_response_head(*connection, cancel);
-  if (!response) return fail(response.error());
-
-  if (response->status != 101) {
-    const std::string body = read_error_body(*connection, *response);
-    if (cancel.cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
-    Error error = error_from_http(response->status, body, request.permission);
-    if (response->status == 400 && error.hint.empty() && !request.protocols.empty())
-      error.hint = fmt::format("the server refused the WebSocket upgrade offering {}",
-                               fmt::join(request.protocols, ", "));
-    return fail(std::move(error));
-  }
-
-  if (!iequals(response->header("Upgrade"), "websocket"))
+  if (!equals_ignore_case(response->header("Upgrade"), "websocket"))
     return fail(handshake_error(ErrorKind::Transport,
                                 "the server's 101 answer does not upgrade to \"websocket\""));
   if (!has_token(response->header("Connection"), "upgrade"))
@@ -567,10 +379,9 @@ Result<std::unique_ptr<WebSocket>> websocket_connect(std::unique_ptr<Connection>
                     protocol)));
   }
 
-  connection->set_timeout(std::chrono::milliseconds::zero());
   auto socket = std::make_unique<ClientWebSocket>(std::move(connection), std::move(protocol),
                                                   cancel, options);
-  if (auto fed = socket->accept_early_bytes(response->after_head); !fed) return fail(fed.error());
+  if (auto fed = socket->accept_early_bytes(answer->early_bytes); !fed) return fail(fed.error());
   socket->start();
   return std::unique_ptr<WebSocket>(std::move(socket));
 }

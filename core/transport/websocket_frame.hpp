@@ -19,7 +19,11 @@ using WsMaskKey = std::array<std::uint8_t, 4>;
 
 inline constexpr std::size_t kWsMaxHeaderSize = 14;          // 2 + 8 (length) + 4 (mask key)
 inline constexpr std::size_t kWsMaxControlPayload = 125;
-inline constexpr std::size_t kWsDefaultMaxMessageSize = 256u << 20;
+// The largest message a Kubernetes peer sends: the SPDY-in-WebSocket tunnel puts one SPDY frame
+// write in a message, and a SPDY frame is at most 16 MiB (24-bit length) plus its 8-byte
+// header; exec and port-forward channel messages are a read buffer (32 KiB) long. 32 MiB is
+// twice the tunnel's largest, so no real message comes near it, and memory stays bounded.
+inline constexpr std::size_t kWsDefaultMaxMessageSize = 32u << 20;
 
 // XORs `size` bytes of `source` with the key into `target` (which may equal `source`).
 // `key_offset` is the payload position of source[0], so a payload can be masked in pieces.

@@ -86,6 +86,9 @@ struct ExecOptions {
   bool tty = false;
   std::optional<TerminalSize> initial_size;  // sent before any input when tty
   StreamTransport transport = StreamTransport::Auto;
+  // Cancelling it abandons connecting (TLS, the upgrade handshake) as well as the running
+  // session: exec() itself may wait for the server, so DuplexStream::cancel() comes too late.
+  CancelToken cancel;
 };
 
 struct ExecStatus {

@@ -128,6 +128,7 @@ Result<int> run_exec(CommandContext& ctx) {
   exec.stdin = options.stdin;
   exec.tty = tty;
   exec.transport = options.transport;
+  exec.cancel = ctx.cancel;
   if (tty) exec.initial_size = terminal_size(STDIN_FILENO);
 
   auto session = ctx.ops.exec(PodRef{*namespace_, name}, container, options.command, exec);

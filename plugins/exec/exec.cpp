@@ -66,7 +66,8 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
   UpgradeRequest request;
   request.path = exec_path(namespace_, pod.name, container, command, options);
   request.permission = Permission{"create", "", "pods", "exec", namespace_, pod.name};
-  CancelToken cancel;
+  // A child: DuplexStream::cancel() cancels this token and must not cancel the caller's.
+  CancelToken cancel = options.cancel.child();
 
   std::optional<ServerVersion> server;
   if (options.transport == StreamTransport::Auto) {

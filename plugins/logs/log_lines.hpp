@@ -2,6 +2,7 @@
 // bookkeeping that makes a reconnected stream continue exactly after the last line seen.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -12,8 +13,17 @@ namespace orka::streaming {
 
 // Cuts a byte stream into lines. A line split across reads is carried over (one copy, only for
 // that partial line); whole lines inside a read are handed out as views into the read buffer.
+// A line longer than kMaxLineBytes is handed out in pieces of that size, each but the last
+// ending in kSplitMarker: a container that writes without newlines (a binary dump, a hostile
+// image) must not make orka hold its output whole.
 class LineSplitter {
  public:
+  // The runtimes cut lines at 16 KiB in their log files and the kubelet joins them again, so
+  // long lines do reach us; 1 MiB is 64 such parts, longer than any log line meant for
+  // reading, and what one stream may hold in memory.
+  static constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
+  static constexpr std::string_view kSplitMarker = " [orka: line longer than 1 MiB, split here]";
+
   // Calls `on_line(std::string_view)` for each complete line in `bytes` (without '\n').
   template <class OnLine>
   void feed(std::string_view bytes, OnLine&& on_line) {
@@ -21,17 +31,27 @@ class LineSplitter {
     const char* end = data + bytes.size();
     if (!carry_.empty()) {
       const char* newline = static_cast<const char*>(std::memchr(data, '\n', end - data));
-      if (newline == nullptr) {
-        carry_.append(data, end);
-        return;
+      const char* stop = newline == nullptr ? end : newline;
+      while (carry_.size() + static_cast<std::size_t>(stop - data) > kMaxLineBytes) {
+        const std::size_t room = kMaxLineBytes - carry_.size();
+        carry_.append(data, room);
+        data += room;
+        emit_piece(on_line);
       }
-      carry_.append(data, newline);
+      carry_.append(data, stop);
+      if (newline == nullptr) return;
       on_line(std::string_view(carry_));
       carry_.clear();
       data = newline + 1;
     }
     while (data < end) {
       const char* newline = static_cast<const char*>(std::memchr(data, '\n', end - data));
+      const char* stop = newline == nullptr ? end : newline;
+      while (static_cast<std::size_t>(stop - data) > kMaxLineBytes) {
+        carry_.assign(data, kMaxLineBytes);
+        data += kMaxLineBytes;
+        emit_piece(on_line);
+      }
       if (newline == nullptr) {
         carry_.assign(data, end);
         return;
@@ -52,8 +72,17 @@ class LineSplitter {
   // Forgets a partial line (the connection broke; the resumed stream sends it again).
   void discard_partial() { carry_.clear(); }
   bool has_partial() const { return !carry_.empty(); }
+  std::size_t partial_size() const { return carry_.size(); }
 
  private:
+  // Hands out the kMaxLineBytes held in carry_ as a piece of a longer line.
+  template <class OnLine>
+  void emit_piece(OnLine& on_line) {
+    carry_ += kSplitMarker;
+    on_line(std::string_view(carry_));
+    carry_.clear();
+  }
+
   std::string carry_;
 };
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "kubeconfig/base64.hpp"
+#include "util/base64.hpp"
 #include "kubeconfig/rfc3339.hpp"
 
 using namespace orka::core;

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "kubeconfig/base64.hpp"
+#include "util/base64.hpp"
 #include "kubeconfig/kubeconfig.hpp"
 
 namespace kubeconfig_test {

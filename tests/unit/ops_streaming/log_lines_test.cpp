@@ -124,3 +124,37 @@ TEST_CASE("resume before any line was seen skips nothing") {
   CHECK(state.accept(parse_log_time("2024-05-01T10:00:01Z")));
   CHECK(state.accept(std::nullopt));
 }
+
+TEST_CASE("line splitter: a line without a newline is split at 1 MiB with a marker") {
+  constexpr std::size_t limit = std::size_t{1} << 20;
+  constexpr std::string_view marker = " [orka: line longer than 1 MiB, split here]";
+  LineSplitter splitter;
+  std::vector<std::size_t> sizes;
+  std::size_t marked = 0;
+  auto collect = [&](std::string_view line) {
+    sizes.push_back(line.size());
+    if (line.ends_with(marker)) ++marked;
+  };
+  SUBCASE("across many reads: 3 MiB, then a newline") {
+    const std::string read(64 * 1024, 'a');
+    for (int i = 0; i < 48; ++i) splitter.feed(read, collect);
+    splitter.feed("\nnext\n", collect);
+    CHECK(sizes == std::vector<std::size_t>{limit + marker.size(), limit + marker.size(), limit, 4});
+    CHECK(marked == 2);
+  }
+  SUBCASE("inside one read: 2.5 MiB and its newline") {
+    std::string read(limit * 5 / 2, 'b');
+    read += "\n";
+    splitter.feed(read, collect);
+    CHECK(sizes == std::vector<std::size_t>{limit + marker.size(), limit + marker.size(), limit / 2});
+    CHECK(marked == 2);
+  }
+  SUBCASE("a stream that never sends a newline is handed out, not held") {
+    const std::string read(256 * 1024, 'c');
+    for (int i = 0; i < 40; ++i) splitter.feed(read, collect);  // 10 MiB
+    CHECK(marked == 9);
+    auto rest = splitter.take_partial();  // the last MiB may still end in a newline
+    REQUIRE(rest.has_value());
+    CHECK(rest->size() == limit);
+  }
+}

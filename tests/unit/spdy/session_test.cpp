@@ -373,6 +373,31 @@ TEST_CASE("PING: the server's is echoed, ours is answered") {
   script.join();
 }
 
+TEST_CASE("PING: answers nobody asked for are dropped, never taken for ours") {
+  SocketPair pair;
+  FakeSpdyServer server(pair.server);
+  CancelToken cancel;
+  std::atomic<bool> flooded{false};
+  std::thread script([&] {
+    server.expect_hello();
+    // Odd ids are the client's: these "answer" PINGs it has not sent (yet), 1 included.
+    std::string flood;
+    for (std::uint32_t id = 1; id < 20000; id += 2) SpdyFrameEncoder::ping(flood, id);
+    server.send(flood);
+    flooded = true;
+    auto ours = server.next();  // left unanswered
+    REQUIRE(ours);
+    CHECK(ours->type == SpdyFrameType::Ping);
+  });
+  auto session = start_session(pair.client, cancel);
+  while (!flooded) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the reader takes them in
+  auto answered = session->ping(std::chrono::milliseconds(300));
+  REQUIRE_FALSE(answered.has_value());
+  CHECK(answered.error().kind == ErrorKind::Timeout);
+  script.join();
+}
+
 TEST_CASE("GOAWAY: streams the server did not take fail, new streams are refused") {
   SocketPair pair;
   FakeSpdyServer server(pair.server);

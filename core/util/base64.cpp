@@ -1,4 +1,4 @@
-#include "kubeconfig/base64.hpp"
+#include "util/base64.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Base64 as used by kubeconfig's *-data fields and ExecCredential's cluster info.
+// Base64 (RFC 4648, standard alphabet): kubeconfig's *-data fields, ExecCredential's cluster
+// info, Basic credentials and the WebSocket key. Internal to liborka.
 #pragma once
 
 #include <optional>
