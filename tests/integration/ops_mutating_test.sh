@@ -10,34 +10,15 @@ set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 require_orka
-if [[ -z ${ORKA_PLUGIN_PATH:-} ]]; then
-  plugin_dir=$(cd "$(dirname "$ORKA")/.." && pwd)/plugins
-  ORKA_PLUGIN_PATH=$(ls -d "$plugin_dir"/*/ 2>/dev/null | tr '\n' ':')
-  export ORKA_PLUGIN_PATH
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 NS=orka-it-mutating-$$
-FAILED=0
 TMP=$(mktemp -d)
 DRAINED_NODE=""
 DRAIN_PID=""
 
 kc() { timeout 60 "$KUBECTL_BIN" --request-timeout=30s "$@"; }
 orka() { timeout 300 "$ORKA" "$@"; }
-fail() { echo "FAIL: $*" >&2; FAILED=1; }
-pass() { echo "ok: $*"; }
-fatal() { echo "FAIL: $*" >&2; exit 1; }
-check() { # description, then a command that must succeed
-  local what=$1; shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-contains() { grep -qF -- "$2" "$1"; }
-# Polls `command` every second for up to $1 seconds.
-eventually() {
-  local limit=$1; shift
-  for ((i = 0; i < limit; i++)); do "$@" && return 0; sleep 1; done
-  return 1
-}
 
 cleanup() {
   local rc=$?
