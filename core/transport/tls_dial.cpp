@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -162,6 +163,15 @@ std::string basic_authorization(std::string_view user, std::string_view password
 Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& target,
                                Clock::time_point deadline, SocketWaiter& waiter) {
   std::string what = fmt::format("opening a tunnel through proxy {}", proxy.display());
+  // The target comes from the kubeconfig's server URL. A CR or LF in it would end the CONNECT
+  // line early and let the rest of it become a request of its own on the proxy.
+  if (std::any_of(target.begin(), target.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f || c == ' '; }))
+    return fail(ErrorKind::Config,
+                fmt::format("the API server address {:?} holds a space or control character; "
+                            "it was not sent to proxy {}",
+                            target, proxy.display()),
+                "fix clusters[].cluster.server in the kubeconfig");
   Headers headers;
   if (!proxy.userinfo.empty()) {
     auto colon = proxy.userinfo.find(':');
