@@ -10,6 +10,7 @@
 #include "util/base64.hpp"
 #include "kubeconfig/child_process.hpp"
 #include "kubeconfig/rfc3339.hpp"
+#include "kubeconfig/secret_text.hpp"
 
 namespace orka::core {
 namespace {
@@ -22,9 +23,10 @@ std::string command_name(const std::string& command) {
   return std::filesystem::path(command).filename().string();
 }
 
-// Plugin stderr is for humans; keep the message readable and bounded.
+// Plugin stderr is for humans; keep the message readable and bounded, and its tokens out
+// (masked before cutting, so no token is cut short of looking like one).
 std::string stderr_excerpt(const ChildProcessResult& result) {
-  std::string text = result.stderr_data;
+  std::string text = mask_token_shaped(result.stderr_data);
   bool truncated = result.stderr_truncated;
   if (text.size() > kStderrInMessage) {
     text.resize(kStderrInMessage);

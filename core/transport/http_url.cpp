@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "transport/http_url.hpp"
 
 #include <arpa/inet.h>
@@ -13,7 +14,8 @@ namespace {
 std::uint16_t default_port(std::string_view scheme) { return scheme == "http" ? 80 : 443; }
 
 std::unexpected<Error> bad_url(std::string_view url, std::string_view why) {
-  return fail(ErrorKind::Config, fmt::format("invalid URL \"{}\": {}", url, why),
+  // Escaped: the URL may hold the very control characters it is refused for.
+  return fail(ErrorKind::Config, fmt::format("invalid URL {:?}: {}", url, why),
               "expected a URL like https://host:6443");
 }
 
@@ -77,6 +79,11 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (parsed.host.empty()) return bad_url(url, "no host");
+  // A CR or LF here would end a request line (CONNECT through a proxy) or the Host header early
+  // and let the rest become a request of its own.
+  if (std::any_of(parsed.host.begin(), parsed.host.end(),
+                  [](unsigned char c) { return c <= 0x20 || c == 0x7f; }))
+    return bad_url(url, "the host holds a space or control character");
 
   parsed.port = default_port(parsed.scheme);
   if (!port_text.empty()) {

@@ -40,6 +40,12 @@ std::string_view to_string(ErrorKind kind) {
   return "Unknown";
 }
 
+bool has_cause(const Error& error, std::string_view type) {
+  for (const auto& cause : error.causes)
+    if (cause.type == type) return true;
+  return false;
+}
+
 int exit_code_for(const Error& error) {
   switch (error.kind) {
     case ErrorKind::Usage: return 2;
@@ -84,8 +90,38 @@ ErrorKind kind_for_status(int status) {
   return ErrorKind::Transport;
 }
 
-std::string hint_for(ErrorKind kind, const std::optional<Permission>& needed) {
-  switch (kind) {
+std::string text_field(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::vector<StatusCause> causes_of(const nlohmann::json& status) {
+  std::vector<StatusCause> causes;
+  auto details = status.find("details");
+  if (details == status.end() || !details->is_object()) return causes;
+  auto listed = details->find("causes");
+  if (listed == details->end() || !listed->is_array()) return causes;
+  for (const auto& cause : *listed) {
+    if (!cause.is_object()) continue;
+    causes.push_back(StatusCause{text_field(cause, "reason"), text_field(cause, "message"),
+                                 text_field(cause, "field")});
+  }
+  return causes;
+}
+
+// The authorizer's denial always reads `... is forbidden: User "<name>" cannot <verb> ...`
+// (the API server's forbidden-message wording, for RBAC, Node and webhook authorizers alike).
+// Admission refusals share the reason Forbidden but not that sentence: NamespaceLifecycle
+// (which also names the cause NamespaceTerminating), ResourceQuota, PodSecurity, webhooks.
+bool is_authorization_denial(const Error& error) {
+  if (error.reason != "Forbidden" || !error.causes.empty()) return false;
+  const auto user = error.message.find("User \"");
+  return user != std::string::npos && error.message.find("\" cannot ", user) != std::string::npos;
+}
+
+std::string hint_for(const Error& error, const std::optional<Permission>& needed) {
+  switch (error.kind) {
     case ErrorKind::Unauthorized:
       return "the API server rejected the credentials: check the kubeconfig user, or log in again";
     case ErrorKind::Forbidden:
@@ -93,6 +129,14 @@ std::string hint_for(ErrorKind kind, const std::optional<Permission>& needed) {
         return "ask a cluster admin for a Role/ClusterRole granting: " + needed->describe() +
                " (check with `orka ops caps`)";
       return "ask a cluster admin for the missing RBAC permission (check with `orka ops caps`)";
+    case ErrorKind::Refused:
+      if (error.http_status != 403) return {};
+      if (has_cause(error, kNamespaceTerminatingCause))
+        return "the namespace is being deleted: nothing new can be created in it (an eviction "
+               "counts as a create); wait until it is gone, or use another namespace";
+      return "the API server refused this for a reason other than authorization (an admission "
+             "policy, a quota, or the object's state): the message above says which; granting "
+             "more RBAC would not help";
     default: return {};
   }
 }
@@ -116,6 +160,7 @@ Error error_from_http(int http_status, std::string_view body,
       }
     }
     if (e.reason == "Expired" || e.reason == "Gone") e.kind = ErrorKind::Conflict;
+    e.causes = causes_of(status);
   }
   if (e.message.empty()) {
     std::string_view trimmed = body.substr(0, 512);
@@ -124,8 +169,13 @@ Error error_from_http(int http_status, std::string_view body,
     e.message = trimmed.empty() ? fmt::format("the server answered HTTP {}", http_status)
                                 : std::string(trimmed);
   }
-  if (e.kind == ErrorKind::Forbidden) e.permission = needed;
-  e.hint = hint_for(e.kind, needed);
+  if (e.kind == ErrorKind::Forbidden) {
+    if (is_authorization_denial(e))
+      e.permission = needed;
+    else
+      e.kind = ErrorKind::Refused;
+  }
+  e.hint = hint_for(e, needed);
   return e;
 }
 

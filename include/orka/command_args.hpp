@@ -1,8 +1,9 @@
 // Command-line parsing for op commands: cxxopts over CommandContext::args, with its exceptions
 // turned into Usage errors (exit code 2) that carry the command's own hint. Header-only, so
-// only commands that include it need cxxopts.
+// only commands that include it need cxxopts (and fmt).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <string>
@@ -10,12 +11,97 @@
 #include <vector>
 
 #include <cxxopts.hpp>
+#include <fmt/format.h>
 
 #include "orka/duration.hpp"
 #include "orka/error.hpp"
 
 namespace orka {
 inline namespace v0 {
+
+namespace detail {
+
+inline const cxxopts::HelpOptionDetails* find_option(const cxxopts::Options& parser,
+                                                     std::string_view name, bool is_short) {
+  for (const auto& group : parser.groups())
+    for (const auto& option : parser.group_help(group).options) {
+      if (is_short ? option.s == name
+                   : std::find(option.l.begin(), option.l.end(), name) != option.l.end())
+        return &option;
+    }
+  return nullptr;
+}
+
+inline bool takes_value(const cxxopts::HelpOptionDetails& option) {
+  return !option.is_boolean && !option.has_implicit;
+}
+
+// The option that was given `value` in `args`, read the way cxxopts reads them: --name=value,
+// --name value, -x value, -xvalue (after boolean short flags), nothing after "--".
+inline const cxxopts::HelpOptionDetails* option_given(const cxxopts::Options& parser,
+                                                      const std::vector<std::string>& args,
+                                                      std::string_view value) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    const std::string_view next = i + 1 < args.size() ? std::string_view(args[i + 1]) : "";
+    if (arg == "--") break;
+    if (arg.substr(0, 2) == "--") {
+      const auto equals = arg.find('=');
+      const auto* option = find_option(parser, arg.substr(2, equals - 2), false);
+      if (option == nullptr) continue;
+      if (equals != std::string_view::npos) {
+        if (arg.substr(equals + 1) == value) return option;
+      } else if (takes_value(*option)) {
+        if (next == value) return option;
+        ++i;
+      }
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      for (std::size_t k = 1; k < arg.size(); ++k) {
+        const auto* option = find_option(parser, arg.substr(k, 1), true);
+        if (option == nullptr || !takes_value(*option)) continue;
+        const std::string_view given = k + 1 < arg.size() ? arg.substr(k + 1) : next;
+        if (given == value) return option;
+        if (k + 1 == arg.size()) ++i;
+        break;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// cxxopts says only "Argument 'abc' failed to parse". Name the flag that was given the value,
+// what it expects, and what it is for. Only integer and boolean options fail this way.
+inline Error value_error(const cxxopts::Options& parser, const std::vector<std::string>& args,
+                         const cxxopts::exceptions::incorrect_argument_type& failure,
+                         std::string_view hint) {
+  std::string value = failure.what();
+  const std::string prefix = "Argument " + cxxopts::LQUOTE;
+  const std::string suffix = cxxopts::RQUOTE + " failed to parse";
+  if (value.rfind(prefix, 0) == 0 && value.size() >= prefix.size() + suffix.size() &&
+      value.compare(value.size() - suffix.size(), suffix.size(), suffix) == 0)
+    value = value.substr(prefix.size(), value.size() - prefix.size() - suffix.size());
+  const auto* option = option_given(parser, args, value);
+  if (option == nullptr)
+    return make_error(ErrorKind::Usage,
+                      fmt::format("invalid value {:?} for a flag: expected a whole number, or "
+                                  "true/false for a switch",
+                                  value),
+                      std::string(hint));
+  const std::string flag = option->l.empty() ? "-" + option->s : "--" + option->l.front();
+  const bool is_integer = !value.empty() &&
+                          value.find_first_not_of("0123456789", value[0] == '-' ? 1 : 0) ==
+                              std::string::npos &&
+                          value != "-";
+  const char* expected = option->is_boolean ? "true or false"
+                         : !is_integer      ? "a whole number"
+                         : value[0] == '-'  ? "a whole number, 0 or more"
+                                            : "a smaller whole number";
+  return make_error(ErrorKind::Usage,
+                    fmt::format("invalid value {:?} for {}: expected {}", value, flag, expected),
+                    fmt::format("{}: {}; {}", flag, option->desc, hint));
+}
+
+}  // namespace detail
 
 // Positional arguments stay in ParseResult::unmatched() when the parser allows them.
 inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
@@ -28,6 +114,8 @@ inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
   argv.push_back(nullptr);
   try {
     return parser.parse(static_cast<int>(argv.size() - 1), argv.data());
+  } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+    return fail(detail::value_error(parser, args, e, hint));
   } catch (const cxxopts::exceptions::exception& e) {
     return fail(ErrorKind::Usage, e.what(), std::string(hint));
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "orka/export.hpp"
 
@@ -13,7 +14,8 @@ inline namespace v0 {
 
 enum class ErrorKind {
   NotFound,      // HTTP 404, or a named object/file/context that does not exist
-  Forbidden,     // HTTP 403: authenticated but not allowed (see Error::permission)
+  Forbidden,     // HTTP 403 from authorization (RBAC, a webhook): a missing permission
+                 // (see Error::permission); other 403s are Refused
   Unauthorized,  // HTTP 401: credentials missing, expired or rejected
   Conflict,      // HTTP 409: resourceVersion/UID precondition or apply conflict
   Invalid,       // HTTP 422/400, or a semantically invalid request
@@ -23,7 +25,9 @@ enum class ErrorKind {
   Transport,     // connection, TLS, protocol or framing failure
   Unsupported,   // the cluster or the host cannot do this (no plugin, no subresource)
   Usage,         // bad command line; exit code 2
-  Refused,       // orka refused to act (drain filters, paused rollout, replica precondition)
+  Refused,       // orka refused to act (drain filters, paused rollout, replica precondition),
+                 // or the API server did for a reason other than authorization: a 403 from
+                 // admission (policy, quota, a terminating namespace; see Error::causes)
   Config,        // kubeconfig/auth problem found before any request
   Internal,      // a bug: an exception caught at the plugin boundary, a broken invariant
 };
@@ -41,6 +45,17 @@ struct Permission {
   ORKA_API std::string describe() const;
 };
 
+// One entry of a Kubernetes Status's details.causes (the JSON key of `type` is "reason").
+struct StatusCause {
+  std::string type;     // machine-readable, e.g. "NamespaceTerminating", "FieldValueInvalid"
+  std::string message;  // for a human
+  std::string field;    // the object field it is about, when there is one
+};
+
+// The cause a 403 carries when the object's namespace is being deleted: nothing can be created
+// in it any more (an eviction is a create), but its pods are on their way out.
+inline constexpr std::string_view kNamespaceTerminatingCause = "NamespaceTerminating";
+
 struct Error {
   ErrorKind kind = ErrorKind::Internal;
   int http_status = 0;     // 0 when no HTTP response was involved
@@ -48,7 +63,11 @@ struct Error {
   std::string reason;      // the API Status reason (e.g. "AlreadyExists"), when there was one
   std::string hint;        // what the user can do about it; may be empty
   std::optional<Permission> permission;  // set on Forbidden when the needed permission is known
+  std::vector<StatusCause> causes;       // the API Status's details.causes, when there were any
 };
+
+// Whether the API Status behind `error` named a cause of this type.
+ORKA_API bool has_cause(const Error& error, std::string_view type);
 
 template <class T = void>
 using Result = std::expected<T, Error>;
@@ -63,7 +82,9 @@ ORKA_API int exit_code_for(const Error& error);
 ORKA_API std::string describe(const Error& error);
 
 // Maps a non-2xx HTTP response to an Error, decoding a Kubernetes Status body when present
-// (message, reason) and falling back to the raw body/status line otherwise.
+// (message, reason, causes) and falling back to the raw body/status line otherwise. A 403 is
+// Forbidden (a missing permission, with `needed` attached) only when the Status is the
+// authorizer's denial; any other 403 is Refused, with a hint that fits its cause.
 ORKA_API Error error_from_http(int http_status, std::string_view body,
                                const std::optional<Permission>& needed = std::nullopt);
 

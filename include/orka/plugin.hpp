@@ -24,7 +24,7 @@
 
 // Major: incompatible change (host refuses a different major). Minor: additions; the host
 // refuses a plugin built against a newer minor than its own.
-#define ORKA_PLUGIN_ABI_MAJOR 2u
+#define ORKA_PLUGIN_ABI_MAJOR 3u
 #define ORKA_PLUGIN_ABI_MINOR 0u
 #define ORKA_PLUGIN_ENTRY_SYMBOL "orka_plugin_entry"
 

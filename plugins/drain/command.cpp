@@ -106,8 +106,9 @@ CommandSpec drain_command() {
     }
     // What each pod came to stays on screen; "blocked" and "waiting" pass on the status line.
     CommandOutput output(ctx, options->json,
-                         {.kept = {"cordoned", "warning", "evicting", "evicted", "deleted", "gone",
-                                   "would-evict", "failed", "info"},
+                         {.kept = {"cordoned", "warning", "evicting", "evicted",
+                                   "namespace-terminating", "deleted", "gone", "would-evict",
+                                   "failed", "info"},
                           .on_stdout = true});
     options->op.cancel = ctx.cancel;
     options->op.progress = output.progress();

@@ -57,6 +57,7 @@ struct PodTask {
   State state = State::Pending;
   std::string why;             // Blocked: the PDB; Failed: the error message
   std::optional<Error> error;  // Failed
+  bool leaves_with_namespace = false;  // not evicted: its namespace's deletion removes it
 };
 
 class Drainer {
@@ -156,8 +157,17 @@ class Drainer {
       return task.state == PodTask::State::Gone;
     });
     if (!all_gone) return fail(remaining_error());
-    report("done", fmt::format("node/{} drained", node_),
-           {{"node", node_}, {"evicted", outcome.evicted.size()}});
+    const auto with_namespace = static_cast<std::size_t>(
+        std::count_if(tasks_.begin(), tasks_.end(),
+                      [](const PodTask& task) { return task.leaves_with_namespace; }));
+    report("done",
+           with_namespace == 0
+               ? fmt::format("node/{} drained", node_)
+               : fmt::format("node/{} drained ({} of the pods went with their namespace's "
+                             "deletion instead of an eviction)",
+                             node_, with_namespace),
+           {{"node", node_}, {"evicted", outcome.evicted.size()},
+            {"left_with_namespace", with_namespace}});
     return outcome;
   }
 
@@ -278,10 +288,7 @@ class Drainer {
       const Error& error = sent.error();
       // Already gone, or replaced by a new pod (the UID precondition failed): nothing to evict.
       if (error.kind == ErrorKind::NotFound || error.http_status == 409) {
-        set_state(task, PodTask::State::Gone, {});
-        report("gone", fmt::format("pod {} is already gone ({}/{})", task.key, count_done(),
-                                   tasks_.size()),
-               {{"pod", task.key}, {"done", count_done()}, {"total", tasks_.size()}});
+        mark_already_gone(task);
         return;
       }
       if (error.http_status == 429 && eviction_version) {
@@ -294,11 +301,62 @@ class Drainer {
         options_.cancel.wait_for(std::min(retry_interval_, remaining()));
         continue;
       }
+      if (has_cause(error, kNamespaceTerminatingCause)) {
+        if (await_namespace_deletion(task, path)) return;
+        options_.cancel.wait_for(std::min(retry_interval_, remaining()));
+        continue;
+      }
       set_failed(task, error);
       report("failed", fmt::format("pod {}: {}", task.key, error.message),
              {{"pod", task.key}, {"error", error.message}});
       return;
     }
+  }
+
+  void mark_already_gone(PodTask& task) {
+    set_state(task, PodTask::State::Gone, {});
+    report("gone", fmt::format("pod {} is already gone ({}/{})", task.key, count_done(),
+                               tasks_.size()),
+           {{"pod", task.key}, {"done", count_done()}, {"total", tasks_.size()}});
+  }
+
+  // An eviction in a namespace being deleted is refused (it is a create), but the namespace
+  // controller deletes the pod itself. As kubectl does: once the pod is marked for deletion,
+  // wait for it like an evicted one; until then, ask again. True when evicting is over.
+  bool await_namespace_deletion(PodTask& task, const ApiPath& path) {
+    auto current = get_json(client_, path, options_.cancel,
+                            permission("get", "", "pods", task.namespace_, task.name));
+    const bool replaced = current && string_at(*current, "/metadata/uid") != task.uid;
+    if ((!current && current.error().kind == ErrorKind::NotFound) || replaced) {
+      mark_already_gone(task);
+      return true;
+    }
+    // Unreadable (no get permission): judge by the pod as listed, which may be older.
+    const nlohmann::json& pod = current ? *current : task.pod;
+    if (!string_at(pod, "/metadata/deletionTimestamp").empty()) {
+      {
+        std::lock_guard lock(tasks_mutex_);
+        task.leaves_with_namespace = true;
+      }
+      set_state(task, PodTask::State::Evicted, {});
+      report("namespace-terminating",
+             fmt::format("pod {}: namespace \"{}\" is being deleted, so the pod cannot be "
+                         "evicted; it is terminating with its namespace ({}/{})",
+                         task.key, task.namespace_, count_done(), tasks_.size()),
+             {{"pod", task.key}, {"namespace", task.namespace_}, {"done", count_done()},
+              {"total", tasks_.size()}});
+      return true;
+    }
+    const std::string why = fmt::format(
+        "namespace \"{}\" is being deleted and refuses evictions; the pod is not marked for "
+        "deletion yet",
+        task.namespace_);
+    set_state(task, PodTask::State::Blocked, why);
+    report("blocked",
+           fmt::format("pod {}: {}; asking again every {}", task.key, why,
+                       format_duration(retry_interval_)),
+           {{"pod", task.key}, {"reason", why}});
+    return false;
   }
 
   // One watch over the node's pods until every evicted UID is gone (or the deadline passes).
@@ -356,7 +414,9 @@ class Drainer {
     auto waited = list_and_watch(client_, target, handler, limits, options_.cancel);
     if (!waited && waited.error().kind != ErrorKind::Timeout) wait_error_ = waited.error();
     for (auto& task : tasks_)
-      if (task.state == PodTask::State::Evicted) task.why = "evicted, still terminating";
+      if (task.state == PodTask::State::Evicted)
+        task.why = task.leaves_with_namespace ? "its namespace is being deleted; still terminating"
+                                              : "evicted, still terminating";
   }
 
   Error remaining_error() const {

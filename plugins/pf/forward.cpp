@@ -427,6 +427,8 @@ Stream<ForwardEvent> ForwardOps::port_forward(const ObjectRef& target, const std
     return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no ports to forward", "name at least one [LOCAL:]REMOTE"));
   if (options.addresses.empty())
     return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no local address to listen on"));
+  if (auto distinct = check_distinct_local_ports(ports); !distinct)
+    return Stream<ForwardEvent>::failed(distinct.error());
   auto parsed = forward_target(target);
   if (!parsed) return Stream<ForwardEvent>::failed(parsed.error());
   auto client = client_source_();

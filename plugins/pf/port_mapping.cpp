@@ -55,6 +55,22 @@ Result<PortMapping> parse_port_spec(std::string_view spec) {
   return mapping;
 }
 
+Result<void> check_distinct_local_ports(const std::vector<PortMapping>& ports) {
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (ports[i].local_port == 0) continue;  // each :REMOTE gets its own free port
+    for (std::size_t j = i + 1; j < ports.size(); ++j) {
+      if (ports[j].local_port != ports[i].local_port) continue;
+      return fail(ErrorKind::Usage,
+                  fmt::format("local port {} is given twice (for remote ports {} and {}): one "
+                              "local port can forward to only one remote port",
+                              ports[i].local_port, ports[i].remote, ports[j].remote),
+                  "give each mapping its own local port, e.g. 8080:80 8443:443, or :REMOTE "
+                  "for any free one");
+    }
+  }
+  return {};
+}
+
 Result<std::uint16_t> container_port(const nlohmann::json& pod, const std::string& remote) {
   if (auto number = parse_port_number(remote)) return *number;
   auto containers = pod.find("spec") != pod.end() ? pod["spec"].value("containers", nlohmann::json::array())

@@ -17,6 +17,10 @@ namespace orka::streaming {
 // "[LOCAL:]REMOTE": "8080" → 8080→8080, "8080:80", ":80" → a free local port, "5000:http".
 Result<PortMapping> parse_port_spec(std::string_view spec);
 
+// Two mappings may not listen on the same local port (the second bind would fail with
+// "Address already in use"): a Usage error naming the port and both specs.
+Result<void> check_distinct_local_ports(const std::vector<PortMapping>& ports);
+
 // The container port of `pod` named or numbered `remote`. A number is taken as is (kubectl
 // does the same: the pod may listen on ports it does not declare).
 Result<std::uint16_t> container_port(const nlohmann::json& pod, const std::string& remote);

@@ -12,7 +12,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 
 NS=orka-it-mutating-$$
-FAILED=0
 TMP=$(mktemp -d)
 DRAINED_NODE=""
 DRAIN_PID=""

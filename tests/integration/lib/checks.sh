@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # Sourced after lib/env.sh by the tests that run orka's ops and print one line per check:
 # ORKA_PLUGIN_PATH (the build's plugin folders unless set), kubectl with timeouts, and the
-# ok:/FAIL: helpers. A test sets FAILED=0 first and exits non-zero when it is 1.
+# ok:/FAIL: helpers (FAILED=1 remembers a failure; a test exits non-zero when it is 1).
 
 require_orka
+FAILED=0
 if [[ -z ${ORKA_PLUGIN_PATH:-} ]]; then
   plugin_dir=$(cd "$(dirname "$ORKA")/.." && pwd)/plugins
   ORKA_PLUGIN_PATH=$(ls -d "$plugin_dir"/*/ 2>/dev/null | tr '\n' ':')

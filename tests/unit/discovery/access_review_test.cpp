@@ -91,7 +91,7 @@ TEST_CASE("can_i: transport errors pass through; a body without status is an err
   SUBCASE("403 from the server") {
     REQUIRE_CALL(client, send(_, _))
         .RETURN(std::unexpected(error_from_http(
-            403, R"({"kind":"Status","message":"forbidden","reason":"Forbidden","code":403})")));
+            403, R"({"kind":"Status","message":"selfsubjectaccessreviews.authorization.k8s.io is forbidden: User \"dev\" cannot create resource \"selfsubjectaccessreviews\" in API group \"authorization.k8s.io\" at the cluster scope","reason":"Forbidden","code":403})")));
     auto decision = can_i(client, Permission{"get", "", "pods", "log", "web", ""}, cancel);
     REQUIRE_FALSE(decision.has_value());
     CHECK(decision.error().kind == ErrorKind::Forbidden);

@@ -606,6 +606,25 @@ TEST_CASE("HTTP CONNECT through proxy-url, with proxy credentials") {
   }
 }
 
+TEST_CASE("a server address with CR/LF never reaches the proxy's CONNECT line") {
+  Fixture f;
+  LoopbackServer server({f.localhost.certificate, f.localhost.key, ""}, answer(200, "OK", "{}"));
+  testing::ConnectProxy proxy;
+  auto config = f.config(server);
+  config.server = "https://127.0.0.1\r\nX-Smuggled:" + std::to_string(server.port());
+  config.proxy_url = proxy.url();
+  CancelToken cancel;
+  // Refused where the kubeconfig's server URL is read (every call of that client fails so).
+  auto refused = make_http_client(config, nullptr)->send(get("/api"), cancel);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::Config);
+  INFO(refused.error().message);
+  CHECK(refused.error().message.find("control character") != std::string::npos);
+  CHECK(refused.error().message.find("\"https://127.0.0.1\\r\\nX-Smuggled:") != std::string::npos);  // escaped
+  // The proxy saw a connection open and close, and not one byte of a CONNECT line.
+  for (const auto& target : proxy.targets()) CHECK(target.empty());
+}
+
 TEST_CASE("open_websocket upgrades with host, prefix and credentials, refreshing once on 401") {
   Fixture f;
   f.auth->set_refreshed(bearer("fresh-token"));

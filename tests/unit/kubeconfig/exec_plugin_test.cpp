@@ -254,6 +254,40 @@ TEST_CASE("exec: a failing plugin reports its exit code and stderr, never its st
   check_no_secret(error);
 }
 
+TEST_CASE("exec: tokens a failing plugin prints on stderr are masked in the quoted stderr") {
+  TempDir dir;
+  ExecUser user;
+  // What real helpers print when they fail: the token they got, in several shapes.
+  user.command = dir.write(
+      "leaky.sh",
+      "#!/bin/bash\n"
+      "echo 'failing plugin token=ec32b1f0short' >&2\n"
+      "echo 'also token=0123456789abcdef0123456789abcdef0123456789abcdef here' >&2\n"
+      "echo '{\"access_token\": \"jsonSECRET1\", \"expires_in\": 3600}' >&2\n"
+      "echo 'retrying with Authorization: Bearer bearerSECRET2' >&2\n"
+      "echo 'cached eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz was rejected' >&2\n"
+      "echo 'password: pw-SECRET3; see https://example.test/login for help' >&2\n"
+      "exit 1\n",
+      true);
+  auto config = load_exec(dir, user);
+  REQUIRE_MESSAGE(config.has_value(), config.error().message);
+  auto credentials = config->auth->credentials(orka::CancelToken());
+  REQUIRE_FALSE(credentials.has_value());
+  const std::string text = orka::describe(credentials.error());
+  INFO(text);
+  for (const char* secret : {"ec32b1f0short", "jsonSECRET1", "bearerSECRET2", "eyJhbGciOiJSUzI1NiJ9",
+                             "c2lnbmF0dXJlMTIz", "pw-SECRET3", "0123456789abcdef0123"})
+    CHECK(text.find(secret) == std::string::npos);
+  // The rest of what the plugin said stays readable.
+  CHECK(text.find("failing plugin token=<masked>") != std::string::npos);
+  CHECK(text.find("also token=<masked> here") != std::string::npos);  // long: still named
+  CHECK(text.find("\"expires_in\": 3600") != std::string::npos);
+  CHECK(text.find("Bearer <masked>") != std::string::npos);
+  CHECK(text.find("cached <masked> was rejected") != std::string::npos);
+  CHECK(text.find("see https://example.test/login for help") != std::string::npos);
+  CHECK(text.find("exit code 1") != std::string::npos);
+}
+
 TEST_CASE("exec: a long stderr is truncated in the message") {
   TempDir dir;
   ExecUser user;

@@ -166,7 +166,10 @@ TEST_CASE("scale flags") {
   check_usage(run(spec, ops, {"deploy/web"}), "--replicas is required");
   check_usage(run(spec, ops, {"web", "--replicas", "1"}), "names no type");
   check_usage(run(spec, ops, {"deploy/web", "--replicas=-1"}), "--replicas must be between");
-  check_usage(run(spec, ops, {"deploy/web", "--replicas", "x"}), "");
+  check_usage(run(spec, ops, {"deploy/web", "--replicas", "x"}),
+              "invalid value \"x\" for --replicas: expected a whole number");
+  check_usage(run(spec, ops, {"deploy/web", "--replicas=9999999999999999999999"}),
+              "for --replicas: expected a smaller whole number");
   check_usage(run(spec, ops, {"deploy/web", "--replicas", "1", "--mode", "magic"}), "--mode must be");
   check_usage(run(spec, ops, {"deploy/web", "--replicas", "1", "--force-conflicts"}), "only applies with --mode apply");
   check_usage(run(spec, ops, {"deploy/a", "deploy/b", "--replicas", "1"}), "one object");
@@ -226,4 +229,21 @@ TEST_CASE("drain flags and JSON Lines progress") {
   check_usage(run(spec, ops, {"n1", "--grace-period=-3"}), "--grace-period");
   check_usage(run(spec, ops, {"n1", "--timeout", "soon"}), "--timeout");
   check_usage(run(spec, ops, {"pod/x"}), "only nodes");
+}
+
+TEST_CASE("a flag value of the wrong type names the flag, what it expects and what it is for") {
+  RecordingOps ops;
+  auto drain = drain::drain_command();
+  auto grace = run(drain, ops, {"n1", "--grace-period", "abc"});
+  check_usage(grace, "invalid value \"abc\" for --grace-period: expected a whole number");
+  CHECK(grace.result.error().hint.find("--grace-period: seconds each pod gets to stop") == 0);
+  CHECK(grace.result.error().hint.find("usage: orka ops drain") != std::string::npos);
+  check_usage(run(drain, ops, {"n1", "--skip-wait-for-delete-timeout=soon"}),
+              "invalid value \"soon\" for --skip-wait-for-delete-timeout: expected a whole number");
+  // The value is quoted escaped: a control character does not reach the terminal as is.
+  auto escaped = run(drain, ops, {"n1", "--grace-period", "1\x1b[2J"});
+  check_usage(escaped, "for --grace-period");
+  CHECK(escaped.result.error().message.find('\x1b') == std::string::npos);
+  check_usage(run(podsdelete::delete_command(), ops, {"pod/a", "--grace-period=x"}),
+              "invalid value \"x\" for --grace-period: expected a whole number");
 }

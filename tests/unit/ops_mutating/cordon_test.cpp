@@ -65,7 +65,8 @@ TEST_CASE("a forbidden cordon names the missing permission") {
   cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(false));
   cluster.api.on("PATCH", "/api/v1/nodes/n1", 403,
                  {{"kind", "Status"}, {"code", 403}, {"reason", "Forbidden"},
-                  {"message", "nodes \"n1\" is forbidden"}});
+                  {"message", "nodes \"n1\" is forbidden: User \"dev\" cannot patch resource \"nodes\" "
+                              "in API group \"\" at the cluster scope"}});
   cordon::CordonOps ops(cluster.services);
   auto outcome = ops.cordon("n1", true);
   REQUIRE_FALSE(outcome);

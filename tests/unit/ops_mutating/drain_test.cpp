@@ -32,6 +32,49 @@ nlohmann::json status(int code, const std::string& reason, const std::string& me
   return {{"kind", "Status"}, {"code", code}, {"reason", reason}, {"message", message}};
 }
 
+// The API server's answer to an eviction in a namespace being deleted (NamespaceLifecycle).
+std::string namespace_terminating(const std::string& pod_name) {
+  nlohmann::json answer = status(403, "Forbidden",
+                                 "pods \"" + pod_name +
+                                     "\" is forbidden: unable to create new content in namespace "
+                                     "web because it is being terminated");
+  answer["details"] = {{"name", pod_name},
+                       {"kind", "pods"},
+                       {"causes",
+                        {{{"reason", "NamespaceTerminating"},
+                          {"message", "namespace web is being terminated"},
+                          {"field", "metadata.namespace"}}}}};
+  return answer.dump();
+}
+
+// The drain's progress events, reported from its worker threads.
+struct ProgressLog {
+  std::mutex mutex;
+  std::vector<ProgressEvent> events;
+  ProgressFn recorder() {
+    return [this](const ProgressEvent& e) {
+      std::lock_guard lock(mutex);
+      events.push_back(e);
+    };
+  }
+};
+
+// Drains n1, retrying blocked evictions every 20 ms; the evicted pods, sorted.
+std::vector<std::string> drain_n1(MockedCluster& cluster, const DrainOptions& options) {
+  drain::DrainOps ops(cluster.services);
+  ops.pdb_retry_interval = std::chrono::milliseconds(20);
+  auto outcome = ops.drain("n1", options);
+  REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
+  auto evicted = outcome->evicted;
+  std::sort(evicted.begin(), evicted.end());
+  return evicted;
+}
+
+nlohmann::json marked_for_deletion(nlohmann::json pod) {
+  pod["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  return pod;
+}
+
 // The node's pods: `pods` for the drain's own list, then `after` for the wait's lists.
 void cluster_with_pods(MockedCluster& cluster, std::vector<nlohmann::json> pods,
                        std::vector<nlohmann::json> after = {}) {
@@ -105,23 +148,14 @@ TEST_CASE("drain evicts in parallel, retries a PDB-blocked pod naming the budget
   // The wait: the list shows b still terminating; then its DELETED event arrives.
   cluster.api.add_stream({watch_line("DELETED", pod("b"))});
 
-  std::mutex mutex;
-  std::vector<ProgressEvent> events;
+  ProgressLog progress;
   DrainOptions options;
   options.ignore_daemonsets = true;
   options.grace_period_seconds = 10;
   options.timeout = std::chrono::seconds(10);
-  options.progress = [&](const ProgressEvent& e) {
-    std::lock_guard lock(mutex);
-    events.push_back(e);
-  };
-  drain::DrainOps ops(cluster.services);
-  ops.pdb_retry_interval = std::chrono::milliseconds(20);
-  auto outcome = ops.drain("n1", options);
-  REQUIRE(outcome);
-  auto evicted = outcome->evicted;
-  std::sort(evicted.begin(), evicted.end());
-  CHECK(evicted == std::vector<std::string>{"web/a", "web/b"});
+  options.progress = progress.recorder();
+  CHECK(drain_n1(cluster, options) == std::vector<std::string>{"web/a", "web/b"});
+  const auto& events = progress.events;
 
   auto evictions = cluster.api.find("POST", "/api/v1/namespaces/web/pods/");
   CHECK(evictions.size() == 3);  // a once, b twice
@@ -199,7 +233,10 @@ TEST_CASE("a drain that times out keeps the node cordoned and lists what remains
 TEST_CASE("a forbidden eviction fails the drain naming the permission") {
   MockedCluster cluster;
   cluster_with_pods(cluster, {pod("a")});
-  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 403, status(403, "Forbidden", "no"));
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 403,
+                 status(403, "Forbidden",
+                        "pods \"a\" is forbidden: User \"dev\" cannot create resource "
+                        "\"pods/eviction\" in API group \"\" in the namespace \"web\""));
   drain::DrainOps ops(cluster.services);
   auto outcome = ops.drain("n1", DrainOptions{});
   REQUIRE_FALSE(outcome);
@@ -207,5 +244,65 @@ TEST_CASE("a forbidden eviction fails the drain naming the permission") {
   REQUIRE(outcome.error().permission);
   CHECK(outcome.error().permission->verb == "create");
   CHECK(outcome.error().permission->subresource == "eviction");
-  CHECK(outcome.error().message.find("web/a: no") != std::string::npos);
+  CHECK(outcome.error().message.find("web/a: pods \"a\" is forbidden: User \"dev\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("a pod whose namespace is being deleted is waited for, not reported as a missing permission") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("b")}, {marked_for_deletion(pod("a"))});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/b/eviction", 201, {{"kind", "Status"}});
+  // a: refused while the namespace controller has not reached it yet, then marked for deletion.
+  cluster.api.on_sequence("POST", "/api/v1/namespaces/web/pods/a/eviction",
+                          {Answer{403, namespace_terminating("a")}});
+  cluster.api.on_sequence("GET", "/api/v1/namespaces/web/pods/a",
+                          {Answer{200, pod("a").dump()},
+                           Answer{200, marked_for_deletion(pod("a")).dump()}});
+  // The wait: the list shows a still terminating; then its DELETED event arrives.
+  cluster.api.add_stream({watch_line("DELETED", pod("a"))});
+
+  ProgressLog progress;
+  DrainOptions options;
+  options.timeout = std::chrono::seconds(10);
+  options.progress = progress.recorder();
+  CHECK(drain_n1(cluster, options) == std::vector<std::string>{"web/a", "web/b"});
+  const auto& events = progress.events;
+  // Asked twice: once before the pod was marked, once after; then no more evictions.
+  CHECK(cluster.api.find("POST", "/api/v1/namespaces/web/pods/a/eviction").size() == 2);
+  CHECK(cluster.api.find("GET", "/api/v1/namespaces/web/pods/a").size() == 2);
+  bool blocked = false;
+  bool terminating = false;
+  for (const auto& e : events) {
+    CHECK(e.message.find("missing permission") == std::string::npos);
+    if (e.phase == "blocked" && e.message.find("namespace \"web\" is being deleted") != std::string::npos)
+      blocked = true;
+    if (e.phase == "namespace-terminating" && e.message.find("web/a") != std::string::npos &&
+        e.message.find("terminating with its namespace") != std::string::npos)
+      terminating = true;
+  }
+  CHECK(blocked);
+  CHECK(terminating);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().phase == "done");
+  CHECK(events.back().message.find("1 of the pods went with their namespace's deletion") !=
+        std::string::npos);
+}
+
+TEST_CASE("a pod of a terminating namespace that outlives the timeout is listed as such") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a")}, {marked_for_deletion(pod("a"))});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/a/eviction", 403,
+                 nlohmann::json::parse(namespace_terminating("a")));
+  cluster.api.on("GET", "/api/v1/namespaces/web/pods/a", 200, marked_for_deletion(pod("a")));
+  for (int i = 0; i < 2000; ++i) cluster.api.add_stream({});
+  DrainOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  drain::DrainOps ops(cluster.services);
+  auto outcome = ops.drain("n1", options);
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Timeout);
+  CHECK_FALSE(outcome.error().permission);
+  const auto text = describe(outcome.error());
+  CHECK(text.find("missing permission") == std::string::npos);
+  CHECK(text.find("web/a: its namespace is being deleted; still terminating") != std::string::npos);
 }

@@ -202,7 +202,10 @@ TEST_CASE("scale errors: unknown type, forbidden names the permission, bad count
   CHECK(unknown.error().kind == ErrorKind::NotFound);
 
   cluster.api.on("GET", kScale, 200, scale_object(1));
-  cluster.api.on("PATCH", kScale, 403, status(403, "Forbidden", "forbidden"));
+  cluster.api.on("PATCH", kScale, 403,
+                 status(403, "Forbidden",
+                        "deployments.apps \"api\" is forbidden: User \"dev\" cannot patch resource "
+                        "\"deployments/scale\" in API group \"apps\" in the namespace \"web\""));
   auto forbidden = ops.scale(ObjectRef{"", "deploy", "api"}, 2, ScaleMode::Subresource, {});
   REQUIRE_FALSE(forbidden);
   CHECK(forbidden.error().kind == ErrorKind::Forbidden);

@@ -110,7 +110,9 @@ TEST_CASE("410 Gone (as an ERROR event or as the watch's answer) means relist") 
 TEST_CASE("watch errors that cannot be retried end the wait; forbidden names list") {
   MockedCluster cluster;
   cluster.api.on("GET", "/api/v1/namespaces/web/pods?", 403,
-                 {{"kind", "Status"}, {"code", 403}, {"reason", "Forbidden"}, {"message", "no"}});
+                 {{"kind", "Status"}, {"code", 403}, {"reason", "Forbidden"},
+                  {"message", "pods is forbidden: User \"dev\" cannot list resource \"pods\" in "
+                              "API group \"\" in the namespace \"web\""}});
   auto result = list_and_watch(*cluster.mock, target(),
                                [](const WatchEvent&) -> Result<WatchAction> { return WatchAction::Continue; },
                                WatchLimits{}, CancelToken{});

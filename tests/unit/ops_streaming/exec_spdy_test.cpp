@@ -646,6 +646,11 @@ TEST_CASE("--transport flag") {
   CHECK(exit_code_for(bad.error()) == 2);
   CHECK(bad.error().message.find("http2") != std::string::npos);
   CHECK((bad.error().message + bad.error().hint).find("auto") != std::string::npos);  // the accepted values
+  // A switch given a value that is not a boolean: the flag is named (cxxopts names none).
+  auto switch_value = parse_exec_args({"web-1", "--stdin=maybe", "--", "cat"});
+  REQUIRE_FALSE(switch_value);
+  CHECK(exit_code_for(switch_value.error()) == 2);
+  CHECK(switch_value.error().message == "invalid value \"maybe\" for --stdin: expected true or false");
   auto help = parse_exec_args({"--help"});
   REQUIRE(help);
   CHECK(help->help_text.find("--transport") != std::string::npos);

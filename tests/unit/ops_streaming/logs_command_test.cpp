@@ -85,3 +85,19 @@ TEST_CASE("containers a pod contributes") {
   o.init_containers = true;
   CHECK(containers_for(pod, o) == std::vector<std::string>{"init", "app", "side"});
 }
+
+TEST_CASE("a flag value of the wrong type names the flag and what it expects") {
+  for (const auto& [args, text] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"web-1", "--tail", "abc"}, "invalid value \"abc\" for --tail: expected a whole number"},
+           {{"web-1", "--tail=ten"}, "invalid value \"ten\" for --tail: expected a whole number"},
+           {{"web-1", "--limit-bytes", "1k"}, "invalid value \"1k\" for --limit-bytes: expected a whole number"},
+       }) {
+    CAPTURE(text);
+    auto o = parse(args);
+    REQUIRE_FALSE(o);
+    CHECK(o.error().kind == ErrorKind::Usage);
+    CHECK(exit_code_for(o.error()) == 2);
+    CHECK(o.error().message == text);
+    CHECK(o.error().message.find("failed to parse") == std::string::npos);
+  }
+}

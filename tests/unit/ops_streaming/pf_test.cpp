@@ -97,6 +97,25 @@ TEST_CASE("pf flags") {
   }
 }
 
+TEST_CASE("one local port given twice is a usage error naming it, before anything listens") {
+  CHECK(check_distinct_local_ports({PortMapping{8080, "80"}, PortMapping{0, "81"}, PortMapping{0, "82"}}));
+  auto twice = check_distinct_local_ports({PortMapping{8080, "80"}, PortMapping{9090, "90"},
+                                           PortMapping{8080, "http"}});
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().kind == ErrorKind::Usage);
+  CHECK(twice.error().message.find("local port 8080 is given twice (for remote ports 80 and http)") == 0);
+
+  auto client = std::make_shared<FakeClient>();
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.port_forward(ObjectRef{"ns", "pod", "web-1"},
+                                 {PortMapping{18080, "8080"}, PortMapping{18080, "8080"}}, ForwardOptions{});
+  CHECK_FALSE(events.next());
+  auto outcome = events.finish();
+  REQUIRE_FALSE(outcome);
+  CHECK(exit_code_for(outcome.error()) == 2);
+  CHECK(outcome.error().message.find("local port 18080 is given twice") == 0);
+}
+
 TEST_CASE("events for humans and as JSON") {
   ForwardEvent ready;
   ready.type = ForwardEvent::Type::Ready;

@@ -61,11 +61,68 @@ TEST_CASE("403 names the permission that was needed") {
   CHECK(text.find("missing permission: create pods/exec in namespace \"web\"") !=
         std::string::npos);
 
-  auto unknown_need = error_from_http(403, status_body(403, "Forbidden", "forbidden"));
+  auto unknown_need = error_from_http(
+      403, status_body(403, "Forbidden",
+                       "nodes is forbidden: User \\\"dev\\\" cannot list resource \\\"nodes\\\" in "
+                       "API group \\\"\\\" at the cluster scope"));
+  CHECK(unknown_need.kind == ErrorKind::Forbidden);
   CHECK_FALSE(unknown_need.permission.has_value());
-  CHECK_FALSE(unknown_need.hint.empty());
+  CHECK(unknown_need.hint.find("RBAC") != std::string::npos);
   // A needed permission is attached only to Forbidden errors.
   CHECK_FALSE(error_from_http(404, status_body(404, "NotFound", "x"), needed).permission);
+}
+
+TEST_CASE("a 403 that is not the authorizer's denial is Refused, never a missing permission") {
+  Permission needed{"create", "", "pods", "eviction", "gone-ns", "a"};
+  const std::string terminating =
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+      R"("message":"pods \"a\" is forbidden: unable to create new content in namespace gone-ns )"
+      R"(because it is being terminated","reason":"Forbidden","details":{"name":"a","kind":"pods",)"
+      R"("causes":[{"reason":"NamespaceTerminating","message":"namespace gone-ns is being )"
+      R"(terminated","field":"metadata.namespace"}]},"code":403})";
+  auto e = error_from_http(403, terminating, needed);
+  CHECK(e.kind == ErrorKind::Refused);
+  CHECK(e.http_status == 403);
+  CHECK(e.reason == "Forbidden");
+  CHECK_FALSE(e.permission.has_value());
+  REQUIRE(e.causes.size() == 1);
+  CHECK(e.causes[0].type == "NamespaceTerminating");
+  CHECK(e.causes[0].message == "namespace gone-ns is being terminated");
+  CHECK(e.causes[0].field == "metadata.namespace");
+  CHECK(has_cause(e, kNamespaceTerminatingCause));
+  CHECK_FALSE(has_cause(e, "FieldValueInvalid"));
+  CHECK(e.hint.find("namespace is being deleted") != std::string::npos);
+  const auto text = describe(e);
+  CHECK(text.find("missing permission") == std::string::npos);
+  CHECK(text.find("Role") == std::string::npos);
+  CHECK(text.find("being terminated (HTTP 403 Forbidden)") != std::string::npos);
+
+  // Admission refusals share the reason but not the authorizer's sentence.
+  auto quota = error_from_http(
+      403, status_body(403, "Forbidden",
+                       "pods \\\"a\\\" is forbidden: exceeded quota: q, requested: pods=1, used: "
+                       "pods=1, limited: pods=1"),
+      needed);
+  CHECK(quota.kind == ErrorKind::Refused);
+  CHECK_FALSE(quota.permission.has_value());
+  CHECK(quota.hint.find("other than authorization") != std::string::npos);
+
+  // A 403 without a Status (a proxy, a kubelet refusing a protocol) says nothing about RBAC.
+  auto bare = error_from_http(403, "Forbidden\n", needed);
+  CHECK(bare.kind == ErrorKind::Refused);
+  CHECK_FALSE(bare.permission.has_value());
+  CHECK(describe(bare).find("missing permission") == std::string::npos);
+
+  // The authorizer's denial, with the details it carries (a name and a kind, no causes).
+  auto denied = error_from_http(
+      403,
+      R"({"kind":"Status","status":"Failure","message":"pods \"a\" is forbidden: User \"dev\" )"
+      R"(cannot create resource \"pods/eviction\" in API group \"\" in the namespace )"
+      R"(\"gone-ns\"","reason":"Forbidden","details":{"name":"a","kind":"pods"},"code":403})",
+      needed);
+  CHECK(denied.kind == ErrorKind::Forbidden);
+  CHECK(denied.permission.has_value());
+  CHECK(denied.causes.empty());
 }
 
 TEST_CASE("410 Expired (a too old resourceVersion) is a Conflict") {
