@@ -18,6 +18,7 @@
 
 #include "transport/connection.hpp"
 #include "transport/http_url.hpp"
+#include "transport/proxy_environment.hpp"
 #include "transport/tls_context.hpp"
 #include "transport/tls_dial.hpp"
 #include "transport/tls_session_cache.hpp"
@@ -290,16 +291,30 @@ class TlsConnectionFactory final : public ConnectionFactory {
     }
     server_ = *url;
     checked_name_ = config.tls_server_name.empty() ? server_.host : config.tls_server_name;
-    if (!config.proxy_url.empty()) {
-      auto proxy = parse_http_url(config.proxy_url);
+    // The kubeconfig's proxy-url wins; without one, the environment's, as client-go does.
+    std::string proxy_url = config.proxy_url;
+    std::string proxy_origin = "the kubeconfig's proxy-url";
+    if (proxy_url.empty()) {
+      if (auto from_env = proxy_from_environment(server_, process_environment)) {
+        proxy_url = from_env->url;
+        proxy_origin = from_env->variable;
+      }
+    }
+    if (!proxy_url.empty()) {
+      auto proxy = parse_http_url(with_default_proxy_scheme(proxy_url));
       if (!proxy) {
-        setup_error_ = proxy.error();
+        // The URL may hold credentials: say where it came from, not what it is.
+        setup_error_ = make_error(ErrorKind::Config,
+                                  fmt::format("the proxy in {} is not a valid URL", proxy_origin),
+                                  "expected http://[user:password@]host:port");
         return;
       }
       if (proxy->scheme != "http") {
-        setup_error_ = make_error(ErrorKind::Unsupported,
-                                  fmt::format("proxy scheme \"{}\" is not supported", proxy->scheme),
-                                  "use an http:// proxy-url (HTTP CONNECT)");
+        setup_error_ = make_error(
+            ErrorKind::Unsupported,
+            fmt::format("the proxy in {} uses the scheme \"{}\", which orka does not support",
+                        proxy_origin, proxy->scheme),
+            "use an http:// proxy (HTTP CONNECT; the API server connection inside it is TLS)");
         return;
       }
       proxy_ = *proxy;
