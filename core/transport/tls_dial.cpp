@@ -154,6 +154,9 @@ std::string basic_authorization(std::string_view user, std::string_view password
   return "Basic " + encode_base64(fmt::format("{}:{}", user, password));
 }
 
+// A CONNECT answer is a status line and a few headers; anything longer is not a proxy.
+constexpr std::size_t kMaxProxyAnswerHead = 16 * 1024;
+
 Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& target,
                                Clock::time_point deadline, SocketWaiter& waiter) {
   std::string what = fmt::format("opening a tunnel through proxy {}", proxy.display());
@@ -184,25 +187,34 @@ Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& 
     return fail(ErrorKind::Transport, fmt::format("{}: {}", what, std::strerror(errno)));
   }
 
-  // Read byte by byte so no byte of the TLS handshake that follows is consumed here.
+  // The answer's head is taken off the socket up to its blank line and no further: the TLS
+  // handshake with the API server follows on the same socket. Bytes are peeked, the end of the
+  // head looked for, and exactly the head consumed; then it is parsed once by the checked
+  // response-head parser.
   std::string head;
   for (;;) {
-    char c;
-    ssize_t n = ::recv(fd, &c, 1, 0);
-    if (n == 1) {
-      head += c;
-      auto parsed = parse_response_head(head);
-      if (!parsed)
-        return fail(ErrorKind::Transport, fmt::format("{}: {}", what, parsed.error().message));
-      if (!parsed->has_value()) continue;
-      const ResponseHead& answer = (*parsed)->head;
-      if (answer.status / 100 == 2) return {};
-      return fail(ErrorKind::Transport,
-                  fmt::format("proxy {} refused to connect to {}: {} {}", proxy.display(), target,
-                              answer.status, answer.reason),
-                  answer.status == 407 ? "the proxy needs credentials: put them in proxy-url "
-                                         "(http://user:password@host:port)"
-                                       : "check proxy-url in the kubeconfig");
+    if (Clock::now() >= deadline)
+      return fail(ErrorKind::Timeout, fmt::format("{}: no complete answer in time", what));
+    char peeked[2048];
+    ssize_t n = ::recv(fd, peeked, sizeof peeked, MSG_PEEK);
+    if (n > 0) {
+      const std::size_t searched_from = head.size() >= 3 ? head.size() - 3 : 0;
+      std::string candidate = head;
+      candidate.append(peeked, static_cast<std::size_t>(n));
+      const std::size_t blank_line = candidate.find("\r\n\r\n", searched_from);
+      const std::size_t take = blank_line == std::string::npos
+                                   ? static_cast<std::size_t>(n)
+                                   : blank_line + 4 - head.size();
+      if (head.size() + take > kMaxProxyAnswerHead)
+        return fail(ErrorKind::Transport,
+                    fmt::format("{}: the proxy's answer has no end of head within {} bytes", what,
+                                kMaxProxyAnswerHead));
+      ssize_t taken = ::recv(fd, peeked, take, 0);  // what was peeked is there: no short read
+      if (taken != static_cast<ssize_t>(take))
+        return fail(ErrorKind::Transport, fmt::format("{}: reading the answer failed", what));
+      head.append(peeked, take);
+      if (blank_line == std::string::npos) continue;
+      break;
     }
     if (n == 0)
       return fail(ErrorKind::Transport, fmt::format("{}: the proxy closed the connection", what));
@@ -213,6 +225,18 @@ Result<void> open_proxy_tunnel(int fd, const HttpUrl& proxy, const std::string& 
     }
     return fail(ErrorKind::Transport, fmt::format("{}: {}", what, std::strerror(errno)));
   }
+  auto parsed = parse_response_head(head);
+  if (!parsed) return fail(ErrorKind::Transport, fmt::format("{}: {}", what, parsed.error().message));
+  if (!parsed->has_value())
+    return fail(ErrorKind::Transport, fmt::format("{}: the proxy's answer is not HTTP", what));
+  const ResponseHead& answer = (*parsed)->head;
+  if (answer.status / 100 == 2) return {};
+  return fail(ErrorKind::Transport,
+              fmt::format("proxy {} refused to connect to {}: {} {}", proxy.display(), target,
+                          answer.status, answer.reason),
+              answer.status == 407 ? "the proxy needs credentials: put them in the proxy URL "
+                                     "(http://user:password@host:port)"
+                                   : "check the proxy (kubeconfig proxy-url or HTTPS_PROXY)");
 }
 
 }  // namespace orka::core

@@ -1,9 +1,18 @@
+// Proxies: which one the environment names for a server (HTTPS_PROXY, NO_PROXY), and a
+// hostile answer to CONNECT.
 #include "transport/proxy_environment.hpp"
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <map>
+#include <thread>
 
 #include "transport/http_client.hpp"
 
@@ -105,4 +114,46 @@ TEST_CASE("a proxy from the environment that orka cannot use is a clear error na
   CHECK(refused.error().message.find("HTTPS_PROXY") != std::string::npos);
   CHECK(refused.error().message.find("\"https\"") != std::string::npos);
   CHECK(refused.error().message.find("secret") == std::string::npos);
+}
+
+TEST_CASE("a proxy whose CONNECT answer never ends its head is refused within 16 KiB") {
+  // A raw TCP "proxy" on 127.0.0.1 that answers 200 and then sends header lines, never the
+  // blank line (bounded: 1 MiB, so the test ends whatever the client does).
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  std::thread proxy([listener] {
+    int fd = ::accept(listener, nullptr, nullptr);
+    if (fd < 0) return;
+    std::string answer = "HTTP/1.1 200 Connection established\r\n";
+    while (answer.size() < (1u << 20)) answer += "X-Filler: " + std::string(54, 'y') + "\r\n";
+    for (std::size_t sent = 0; sent < answer.size();) {
+      ssize_t n = ::send(fd, answer.data() + sent, answer.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+
+  orka::core::RestConfig config;
+  config.server = "https://127.0.0.1:1";  // never reached: the tunnel fails first
+  config.proxy_url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  orka::CancelToken cancel;
+  orka::Request request;
+  request.path = "/api";
+  const auto start = std::chrono::steady_clock::now();
+  auto refused = orka::core::make_http_client(config, nullptr)->send(request, cancel);
+  const auto took = std::chrono::steady_clock::now() - start;
+  proxy.join();
+  ::close(listener);
+  REQUIRE_FALSE(refused);
+  INFO(refused.error().message);
+  CHECK(refused.error().message.find("no end of head within 16384 bytes") != std::string::npos);
+  CHECK(took < std::chrono::seconds(5));
 }
