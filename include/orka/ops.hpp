@@ -193,6 +193,9 @@ struct DrainOutcome {
   std::string node;
   std::vector<std::string> evicted;  // namespace/name
   std::vector<std::string> skipped;  // namespace/name: reason
+  // Of `evicted`, the pods whose eviction was refused because their namespace is being deleted
+  // and that went with that deletion instead (namespace/name).
+  std::vector<std::string> left_with_namespace;
 };
 
 // The typed operations. The host implements this by dispatching to the plugin registered for

@@ -120,10 +120,16 @@ CommandSpec drain_command() {
                          {"node", outcome->node},
                          {"dry_run", options->op.dry_run},
                          {"evicted", outcome->evicted},
+                         {"left_with_namespace", outcome->left_with_namespace},
                          {"skipped", outcome->skipped}});
     } else {
       ctx.out << "node/" << outcome->node << " drained"
-              << (options->op.dry_run ? " (dry run: nothing was changed)" : "") << '\n';
+              << (options->op.dry_run ? " (dry run: nothing was changed)" : "");
+      if (!outcome->left_with_namespace.empty())
+        ctx.out << fmt::format(" ({} went with their namespace's deletion instead of an eviction: {})",
+                               outcome->left_with_namespace.size(),
+                               fmt::join(outcome->left_with_namespace, ", "));
+      ctx.out << '\n';
     }
     return 0;
   };

@@ -150,16 +150,17 @@ class Drainer {
 
     wait_until_terminated();
 
-    for (const auto& task : tasks_)
+    for (const auto& task : tasks_) {
       if (task.state == PodTask::State::Evicted || task.state == PodTask::State::Gone)
         outcome.evicted.push_back(task.key);
+      if (task.state == PodTask::State::Gone && task.leaves_with_namespace)
+        outcome.left_with_namespace.push_back(task.key);
+    }
     const bool all_gone = std::all_of(tasks_.begin(), tasks_.end(), [](const PodTask& task) {
       return task.state == PodTask::State::Gone;
     });
     if (!all_gone) return fail(remaining_error());
-    const auto with_namespace = static_cast<std::size_t>(
-        std::count_if(tasks_.begin(), tasks_.end(),
-                      [](const PodTask& task) { return task.leaves_with_namespace; }));
+    const std::size_t with_namespace = outcome.left_with_namespace.size();
     report("done",
            with_namespace == 0
                ? fmt::format("node/{} drained", node_)

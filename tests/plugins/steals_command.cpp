@@ -9,7 +9,7 @@ class DrainOps final : public orka::OrkaOps {
  public:
   orka::Result<orka::DrainOutcome> drain(const std::string& node,
                                          const orka::DrainOptions&) override {
-    return orka::DrainOutcome{node, {}, {}};
+    return orka::DrainOutcome{node, {}, {}, {}};
   }
 };
 

@@ -44,7 +44,7 @@ class RecordingOps final : public OrkaOps {
     drained = node;
     drain_options = o;
     if (o.progress) o.progress(ProgressEvent{"evicted", "pod web/a evicted (1/1)", {{"pod", "web/a"}}});
-    return DrainOutcome{node, {"web/a"}, {}};
+    return DrainOutcome{node, {"web/a"}, {}, {}};
   }
 
   ObjectRef scale_target;

@@ -60,14 +60,17 @@ struct ProgressLog {
 };
 
 // Drains n1, retrying blocked evictions every 20 ms; the evicted pods, sorted.
-std::vector<std::string> drain_n1(MockedCluster& cluster, const DrainOptions& options) {
+DrainOutcome drain_outcome_n1(MockedCluster& cluster, const DrainOptions& options) {
   drain::DrainOps ops(cluster.services);
   ops.pdb_retry_interval = std::chrono::milliseconds(20);
   auto outcome = ops.drain("n1", options);
   REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
-  auto evicted = outcome->evicted;
-  std::sort(evicted.begin(), evicted.end());
-  return evicted;
+  std::sort(outcome->evicted.begin(), outcome->evicted.end());
+  return *outcome;
+}
+
+std::vector<std::string> drain_n1(MockedCluster& cluster, const DrainOptions& options) {
+  return drain_outcome_n1(cluster, options).evicted;
 }
 
 nlohmann::json marked_for_deletion(nlohmann::json pod) {
@@ -265,7 +268,9 @@ TEST_CASE("a pod whose namespace is being deleted is waited for, not reported as
   DrainOptions options;
   options.timeout = std::chrono::seconds(10);
   options.progress = progress.recorder();
-  CHECK(drain_n1(cluster, options) == std::vector<std::string>{"web/a", "web/b"});
+  const DrainOutcome outcome = drain_outcome_n1(cluster, options);
+  CHECK(outcome.evicted == std::vector<std::string>{"web/a", "web/b"});
+  CHECK(outcome.left_with_namespace == std::vector<std::string>{"web/a"});
   const auto& events = progress.events;
   // Asked twice: once before the pod was marked, once after; then no more evictions.
   CHECK(cluster.api.find("POST", "/api/v1/namespaces/web/pods/a/eviction").size() == 2);
