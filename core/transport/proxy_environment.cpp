@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "util/ascii.hpp"
 
@@ -29,6 +30,14 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
+}
+
+// All of `text` as a decimal number, or none.
+std::optional<unsigned> whole_number(std::string_view text) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 // An IPv4 or IPv6 address as 16 bytes (IPv4 mapped), or none.
@@ -60,11 +69,9 @@ bool in_block(const Address& address, std::string_view cidr) {
   auto slash = cidr.find('/');
   auto network = parse_address(std::string(cidr.substr(0, slash)));
   if (!network || network->v4 != address.v4) return false;
-  unsigned bits = 0;
-  std::string_view length = cidr.substr(slash + 1);
-  auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bits);
-  if (ec != std::errc{} || end != length.data() + length.size()) return false;
-  if (network->v4) bits += 96;
+  auto length = whole_number(cidr.substr(slash + 1));
+  if (!length || *length > 128) return false;
+  unsigned bits = *length + (network->v4 ? 96 : 0);
   if (bits > 128) return false;
   for (unsigned i = 0; i < bits; ++i) {
     const unsigned mask = 0x80u >> (i % 8);
@@ -86,19 +93,11 @@ bool entry_matches(std::string_view entry, const std::string& host,
     std::string_view after = name.substr(close + 1);
     name = name.substr(1, close - 1);
     if (!after.empty()) {
-      if (after.front() != ':') return false;
-      unsigned wanted = 0;
-      auto digits = after.substr(1);
-      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), wanted);
-      if (ec != std::errc{} || end != digits.data() + digits.size() || wanted != port) return false;
+      if (after.front() != ':' || whole_number(after.substr(1)) != port) return false;
     }
   } else if (auto colon = name.rfind(':');
              colon != std::string_view::npos && name.find(':') == colon) {
-    unsigned wanted = 0;
-    auto digits = name.substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), wanted);
-    if (ec != std::errc{} || end != digits.data() + digits.size()) return false;
-    if (wanted != port) return false;
+    if (whole_number(name.substr(colon + 1)) != port) return false;
     name = name.substr(0, colon);
   }
   if (auto listed = parse_address(std::string(name)))
