@@ -6,7 +6,7 @@
 #include "orka/object_names.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 Error explain_not_found(Client& client, Error error, std::string_view namespace_,
                         const CancelToken& cancel) {
@@ -21,5 +21,5 @@ Error explain_not_found(Client& client, Error error, std::string_view namespace_
   return error;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -11,7 +11,7 @@
 #include "util/ascii.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 struct KindInfo {
@@ -283,5 +283,5 @@ Result<nlohmann::json> pick_pod(const std::vector<nlohmann::json>& pods, const P
   return *best;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

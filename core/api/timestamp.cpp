@@ -8,7 +8,7 @@
 #include "kubeconfig/rfc3339.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
@@ -22,5 +22,5 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   return core::parse_rfc3339(text);
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

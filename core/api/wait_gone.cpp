@@ -3,7 +3,7 @@
 #include "orka/wait_gone.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 namespace {
 std::string uid_of(const nlohmann::json& object) {
@@ -38,5 +38,5 @@ Result<void> wait_until_gone(Client& client, const WatchTarget& target, std::set
   return list_and_watch(client, target, handler, limits, cancel);
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 namespace {
 
@@ -262,5 +262,5 @@ Result<void> list_and_watch(Client& client, const WatchTarget& target, const Wat
   return loop.run();
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

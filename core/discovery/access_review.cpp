@@ -4,7 +4,7 @@
 #include "orka/discovery.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 namespace {
 
@@ -58,5 +58,5 @@ Result<AccessDecision> can_i(Client& client, const Permission& what, const Cance
   return decision;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

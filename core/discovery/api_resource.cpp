@@ -2,7 +2,7 @@
 #include "orka/discovery.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 ApiPath ApiResource::group_version_path() const { return ApiPath::group_version(group, version); }
 
@@ -20,5 +20,5 @@ ApiPath ApiResource::object_path(std::string_view namespace_, std::string_view n
   return path;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

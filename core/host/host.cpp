@@ -15,7 +15,7 @@
 #include "host/plugin_registration.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::string_view to_string(LoadFailure failure) {
   switch (failure) {
@@ -211,5 +211,5 @@ std::unique_ptr<Host> Host::create(HostOptions options) {
   return std::make_unique<HostImpl>(std::move(options));
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include <string>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::string_view to_string(OpKind kind) {
   switch (kind) {
@@ -77,5 +77,5 @@ Result<DrainOutcome> OrkaOps::drain(const std::string&, const DrainOptions&) {
   return std::unexpected(unsupported(OpKind::Drain));
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include <ostream>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 bool listed(const std::vector<std::string>& phases, const std::string& phase) {
@@ -40,5 +40,5 @@ void CommandOutput::show(const ProgressEvent& event) {
   if (live) line_.update(event.message);
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

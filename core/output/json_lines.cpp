@@ -4,7 +4,7 @@
 #include "orka/ops.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 void JsonLinesWriter::write(const nlohmann::json& object) {
   // Serialised before taking the lock; invalid UTF-8 (log bytes) is replaced, never thrown.
@@ -21,5 +21,5 @@ nlohmann::json progress_event_json(const ProgressEvent& event) {
   return object;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

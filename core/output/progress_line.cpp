@@ -2,7 +2,7 @@
 #include "orka/output.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 ProgressLine::~ProgressLine() { finish(); }
 
@@ -29,5 +29,5 @@ void ProgressLine::finish() {
   live_ = false;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -7,7 +7,7 @@
 #include "orka/output.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
@@ -61,5 +61,5 @@ Colour colour_for(std::string_view name) {
   return kPalette[hash % (sizeof(kPalette) / sizeof(kPalette[0]))];
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -8,7 +8,7 @@
 #include "orka/channels.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::vector<std::string> exec_protocols() {
   return {std::string(kChannelProtocolV5), std::string(kChannelProtocolV4)};
@@ -107,5 +107,5 @@ Result<ExecStatus> parse_exec_status(std::string_view payload) {
   return fail(std::move(error));
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include "transport/http_message.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 Result<nlohmann::json> parse_body(const Request& request, const Response& response) {
@@ -55,5 +55,5 @@ Result<nlohmann::json> send_json(Client& client, const std::string& method,
   return parse_body(request, *response);
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include "orka/channels.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::vector<std::string> portforward_protocols() { return {std::string(kPortForwardProtocolV4)}; }
 
@@ -57,5 +57,5 @@ Result<std::optional<PortForwardMessage>> PortForwardDecoder::decode(std::string
   return decoded;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -2,7 +2,7 @@
 #include "transport/spdy_mux.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::string_view to_string(MuxFraming framing) {
   switch (framing) {
@@ -12,7 +12,7 @@ std::string_view to_string(MuxFraming framing) {
   return "?";
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka
 
 namespace orka::core {

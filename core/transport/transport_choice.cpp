@@ -9,7 +9,7 @@
 #include "orka/channels.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 constexpr std::string_view kPortForwardProtocol = "portforward.k8s.io";
@@ -219,5 +219,5 @@ bool may_try_next_transport(const Error& error) {
   return is_protocol_refusal(error) || error.kind == ErrorKind::Unsupported;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -4,7 +4,7 @@
 #include <Poco/URI.h>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 // Poco encodes everything outside RFC 3986's unreserved set that is illegal or listed here;
@@ -61,5 +61,5 @@ std::string ApiPath::str() const {
   return (path_.empty() ? std::string("/") : path_) + "?" + query_;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -6,7 +6,7 @@
 #include <thread>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct CancelToken::State {
   std::mutex mutex;
@@ -105,5 +105,5 @@ void CancelToken::Registration::reset() {
   id_ = 0;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

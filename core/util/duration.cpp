@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::string_view flag) {
   auto usage = [&] {
@@ -60,5 +60,5 @@ std::string format_duration(std::chrono::milliseconds duration) {
   return m % 60 ? fmt::format("{}h{}m", m / 60, m % 60) : fmt::format("{}h", m / 60);
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 std::string Permission::describe() const {
   std::string what = resource;
@@ -179,5 +179,5 @@ Error error_from_http(int http_status, std::string_view body,
   return e;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 // The limits the API server applies: DNS names (RFC 1123) allow 253 characters in all and 63
@@ -130,5 +130,5 @@ std::string quote_name(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -9,7 +9,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 class ApiPath {
  public:
@@ -41,5 +41,5 @@ class ApiPath {
 // Percent-encodes `value` so that only RFC 3986 unreserved characters stay as they are.
 ORKA_API std::string url_encode(std::string_view value);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -9,7 +9,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // A copyable handle to one cancellation state. Copies observe and trigger the same state.
 // Cancelling runs every registered callback exactly once (sockets close, channels wake up).
@@ -58,5 +58,5 @@ class ORKA_API CancelToken {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -22,7 +22,7 @@
 #include "orka/ops.hpp"  // TerminalSize, ExecStatus
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // ---- remote command (exec, attach) ------------------------------------------------------
 
@@ -128,5 +128,5 @@ class PortForwardDecoder {
   std::vector<std::uint8_t> prefix_low_byte_;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

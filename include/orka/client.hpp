@@ -20,7 +20,7 @@
 #include "orka/multiplex.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -137,5 +137,5 @@ ORKA_API Result<nlohmann::json> send_json(Client& client, const std::string& met
                                           const CancelToken& cancel,
                                           std::optional<Permission> permission = std::nullopt);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -14,7 +14,7 @@
 #include "orka/services.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct CommandContext {
   Services& services;
@@ -37,5 +37,5 @@ struct CommandSpec {
   std::function<Result<int>(CommandContext&)> run;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -17,7 +17,7 @@
 #include "orka/error.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 namespace detail {
 
@@ -201,5 +201,5 @@ class CommandLine {
   bool common_flags_added_ = false;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

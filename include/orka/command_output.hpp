@@ -14,7 +14,7 @@
 #include "orka/output.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct ProgressStyle {
   // Phases printed as lines that stay on screen ("warning" on stderr, the rest on the status
@@ -52,5 +52,5 @@ class ORKA_API CommandOutput {
   ProgressLine line_;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -14,7 +14,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct ApiResource {
   std::string group;    // "" for core
@@ -64,5 +64,5 @@ struct AccessDecision {
 ORKA_API Result<AccessDecision> can_i(Client& client, const Permission& what,
                                       const CancelToken& cancel);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -9,12 +9,12 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // Usage error naming the flag and the accepted forms when `text` is not a duration.
 ORKA_API Result<std::chrono::milliseconds> parse_duration(std::string_view text,
                                                           std::string_view flag_name);
 ORKA_API std::string format_duration(std::chrono::milliseconds duration);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

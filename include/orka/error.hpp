@@ -10,7 +10,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 enum class ErrorKind {
   NotFound,      // HTTP 404, or a named object/file/context that does not exist
@@ -102,5 +102,5 @@ inline std::unexpected<Error> fail(ErrorKind kind, std::string message, std::str
 
 inline std::unexpected<Error> fail(Error error) { return std::unexpected(std::move(error)); }
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

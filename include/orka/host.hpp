@@ -22,7 +22,7 @@
 #include "orka/services.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct HostOptions {
   std::optional<std::string> kubeconfig;  // --kubeconfig: this file only, no merging
@@ -93,5 +93,5 @@ class ORKA_API Host {
 
 ORKA_API const char* version_string();
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -10,7 +10,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // When `error` is a NotFound for something in `namespace_` and that namespace does not exist
 // either, the error says the namespace is missing (and what was looked for); otherwise, or when
@@ -18,5 +18,5 @@ inline namespace v0 {
 ORKA_API Error explain_not_found(Client& client, Error error, std::string_view namespace_,
                                  const CancelToken& cancel);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -15,7 +15,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // How the SPDY frames reach the server.
 enum class MuxFraming {
@@ -61,5 +61,5 @@ class MuxConnection {
 // "SPDY/3.1" or "SPDY/3.1 over WebSocket".
 ORKA_API std::string_view to_string(MuxFraming framing);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -10,7 +10,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 enum class NameRule {
   // Pods, nodes, deployments, configmaps, custom resources and most other kinds: at most 253
@@ -40,5 +40,5 @@ ORKA_API Result<void> check_namespace(std::string_view namespace_);
 // long text is cut after `max_bytes` with a note of how much was left out.
 ORKA_API std::string quote_name(std::string_view text, std::size_t max_bytes = 120);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -11,7 +11,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 ORKA_API bool is_terminal(int fd);
 
@@ -56,5 +56,5 @@ class ORKA_API ProgressLine {
   std::mutex mutex_;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

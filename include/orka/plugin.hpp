@@ -22,10 +22,6 @@
 #include "orka/ops.hpp"
 #include "orka/services.hpp"
 
-// Major: incompatible change (host refuses a different major). Minor: additions; the host
-// refuses a plugin built against a newer minor than its own.
-#define ORKA_PLUGIN_ABI_MAJOR 3u
-#define ORKA_PLUGIN_ABI_MINOR 0u
 #define ORKA_PLUGIN_ENTRY_SYMBOL "orka_plugin_entry"
 
 extern "C" {
@@ -49,7 +45,7 @@ typedef const orka_plugin_descriptor* (*orka_plugin_entry_fn)(void);
 }
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 namespace detail {
 template <class Fn>
@@ -169,7 +165,7 @@ int run_register(orka_registry* registry, char* error, size_t error_size, Fn fn)
 }
 }  // namespace detail
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka
 
 #define ORKA_PLUGIN_DEFINE(NAME, VERSION, SUMMARY, REGISTER_FN)                               \

@@ -15,7 +15,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 enum class PodTargetKind { Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, Service };
 
@@ -89,5 +89,5 @@ ORKA_API std::string default_container(const nlohmann::json& pod);
 ORKA_API Result<nlohmann::json> pick_pod(const std::vector<nlohmann::json>& pods,
                                          const PodTarget& target, const std::string& namespace_);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -13,7 +13,7 @@
 #include "orka/error.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 class Services {
  public:
@@ -28,5 +28,5 @@ class Services {
   virtual void log(int level, std::string_view line) = 0;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -18,7 +18,7 @@
 #include "orka/error.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // What a full channel does with a new item.
 enum class Overflow {
@@ -380,5 +380,5 @@ class DuplexStream {
   std::shared_ptr<DuplexInput> input_;
 };
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

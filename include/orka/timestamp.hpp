@@ -9,7 +9,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // "2026-11-26T10:00:00Z" (UTC, whole seconds, as Kubernetes serialises metav1.Time).
 ORKA_API std::string format_rfc3339(std::chrono::system_clock::time_point time);
@@ -17,5 +17,5 @@ ORKA_API std::string format_rfc3339(std::chrono::system_clock::time_point time);
 // Accepts a fraction and a numeric offset too; nullopt when malformed.
 ORKA_API std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

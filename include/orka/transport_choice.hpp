@@ -16,7 +16,7 @@
 #include "orka/ops.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct ServerVersion {
   int major = 0;
@@ -73,5 +73,5 @@ ORKA_API bool is_protocol_refusal(const Error& error);
 // open_multiplexed). Either way nothing reached the container yet.
 ORKA_API bool may_try_next_transport(const Error& error);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -14,7 +14,7 @@
 #include "orka/watch.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 // Called whenever the set of objects still present changes (and once after the first list).
 using RemainingFn = std::function<void(const std::set<std::string>& remaining_uids)>;
@@ -25,5 +25,5 @@ ORKA_API Result<void> wait_until_gone(Client& client, const WatchTarget& target,
                                       std::set<std::string> uids, const RemainingFn& on_change,
                                       const WatchLimits& limits, const CancelToken& cancel);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

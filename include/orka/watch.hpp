@@ -18,7 +18,7 @@
 #include "orka/export.hpp"
 
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 
 struct WatchEvent {
   enum class Type {
@@ -69,5 +69,5 @@ ORKA_API ApiPath watch_path(const WatchTarget& target, bool watch,
                             const std::string& resource_version,
                             std::chrono::seconds server_timeout);
 
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -27,10 +27,10 @@ using trompeloeil::_;
 
 // trompeloeil asks every returned value whether it equals null; libstdc++ 12's std::expected
 // answers with an unconstrained operator== that needs this comparison on the value type.
-namespace orka::v0 {
+namespace orka::ORKA_ABI_NAMESPACE {
 [[maybe_unused]] static bool operator==(const Response&, const trompeloeil::indirect_null&) { return false; }
 [[maybe_unused]] static bool operator==(const Response&, std::nullptr_t) { return false; }
-}  // namespace orka::v0
+}  // namespace orka::ORKA_ABI_NAMESPACE
 
 namespace {
 

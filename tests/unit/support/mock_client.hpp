@@ -14,12 +14,12 @@
 // std::expected's unconstrained operator== (g++ 12) claims it can compare with anything, then
 // fails to compile `Response == nullptr`. These exact-match overloads answer "not null" first.
 namespace orka {
-inline namespace v0 {
+inline namespace ORKA_ABI_NAMESPACE {
 inline bool operator==(const Result<Response>&, std::nullptr_t) { return false; }
 inline bool operator==(const Result<std::unique_ptr<ByteStream>>&, std::nullptr_t) { return false; }
 inline bool operator==(const Result<std::unique_ptr<WebSocket>>&, std::nullptr_t) { return false; }
 inline bool operator==(const Result<std::unique_ptr<MuxConnection>>&, std::nullptr_t) { return false; }
-}  // namespace v0
+}  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka
 
 namespace trompeloeil {

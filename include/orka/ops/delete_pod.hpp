@@ -1,0 +1,31 @@
+// The delete op (one pod): options and outcome.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "orka/cancel.hpp"
+#include "orka/ops/common.hpp"
+
+namespace orka {
+inline namespace ORKA_ABI_NAMESPACE {
+
+struct DeleteOptions {
+  std::optional<std::int64_t> grace_period_seconds;  // nullopt: the pod's own
+  bool force = false;                                // implies grace 0
+  bool wait = false;
+  std::chrono::milliseconds timeout{0};
+  ProgressFn progress;
+  CancelToken cancel;  // cancelling it ends the op (and its waits) with ErrorKind::Cancelled
+};
+
+struct DeleteOutcome {
+  std::string pod;
+  std::string uid;
+  bool gone = false;  // true once --wait saw the UID disappear
+};
+
+}  // namespace ORKA_ABI_NAMESPACE
+}  // namespace orka
