@@ -34,6 +34,7 @@ std::unique_ptr<Host> make_host(const GlobalFlags& flags) {
   options.namespace_ = flags.namespace_;
   options.verbosity = flags.verbosity;
   options.plugin_paths = flags.plugin_paths;
+  options.cache_dir = flags.cache_dir;
   auto host = Host::create(std::move(options));
   host->load_plugins();
   return host;

@@ -18,7 +18,9 @@ constexpr ValueFlag kKubeconfig{"--kubeconfig", ""};
 constexpr ValueFlag kContext{"--context", ""};
 constexpr ValueFlag kNamespace{"--namespace", "-n"};
 constexpr ValueFlag kPluginPath{"--plugin-path", ""};
-constexpr const ValueFlag* kValueFlags[] = {&kKubeconfig, &kContext, &kNamespace, &kPluginPath};
+constexpr ValueFlag kCacheDir{"--cache-dir", ""};
+constexpr const ValueFlag* kValueFlags[] = {&kKubeconfig, &kContext, &kNamespace, &kPluginPath,
+                                            &kCacheDir};
 
 std::unexpected<Error> usage(std::string message, std::string hint = "run `orka --help`") {
   return fail(ErrorKind::Usage, std::move(message), std::move(hint));
@@ -49,6 +51,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
     if (flag == &kKubeconfig) flags.kubeconfig = std::move(value);
     else if (flag == &kContext) flags.context = std::move(value);
     else if (flag == &kNamespace) flags.namespace_ = std::move(value);
+    else if (flag == &kCacheDir) flags.cache_dir = std::move(value);
     else flags.plugin_paths.push_back(std::move(value));
     return {};
   };

@@ -17,6 +17,7 @@ struct GlobalFlags {
   std::optional<std::string> namespace_;  // -n NS, -nNS, --namespace NS, --namespace=NS
   int verbosity = 0;                      // -v (1), -vv (2), repeated -v adds; --v=N sets
   std::vector<std::string> plugin_paths;  // --plugin-path DIR, repeatable, in order
+  std::optional<std::string> cache_dir;   // --cache-dir DIR (discovery snapshots)
   bool help = false;                      // -h, --help
 };
 

@@ -15,6 +15,8 @@ constexpr std::string_view kGlobalFlags =
     "  -v, -vv, --v=N        print requests (1) and response bodies (2); secrets are masked\n"
     "  --plugin-path DIR     look for op plugins in DIR first (repeatable; then\n"
     "                        $ORKA_PLUGIN_PATH, then the directory installed with orka)\n"
+    "  --cache-dir DIR       keep API discovery here, per server and user, for 6 hours\n"
+    "                        (default: $XDG_CACHE_HOME/orka, then ~/.cache/orka)\n"
     "  -h, --help            help for orka or for the command it follows\n";
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -70,7 +72,7 @@ void print_ops_help(std::ostream& out, const Host& host) {
 }
 
 void print_global_flags_note(std::ostream& out) {
-  out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path) also apply; see "
+  out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path, --cache-dir) also apply; see "
          "`orka --help`.\n";
 }
 

@@ -1,6 +1,9 @@
 #include "host/host_services.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "discovery/discovery_client.hpp"
@@ -23,7 +26,31 @@ void HostServices::log(int level, std::string_view line) {
 void HostServices::set_client(std::shared_ptr<Client> client) {
   std::lock_guard lock(mutex_);
   client_ = std::move(client);
+  client_from_config_ = false;
   discovery_.reset();
+}
+
+std::optional<DiscoveryDiskCache> HostServices::discovery_disk_cache_locked() const {
+  // A client an embedder handed in may point anywhere: its snapshot stays in memory.
+  if (!client_from_config_ || !rest_config_) return std::nullopt;
+  std::filesystem::path dir;
+  if (options_.cache_dir) {
+    if (options_.cache_dir->empty()) return std::nullopt;  // turned off
+    dir = *options_.cache_dir;
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
+    dir = std::filesystem::path(xdg) / "orka";
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+    dir = std::filesystem::path(home) / ".cache" / "orka";
+  } else {
+    return std::nullopt;
+  }
+  const RestConfig& config = *rest_config_;
+  // Who asks, as far as it decides what discovery shows; no secret goes in (describe() names
+  // the kind of credential only).
+  std::string identity = fmt::format("user={}\nauth={}\nsni={}\nca={}", config.user_name,
+                                     config.auth ? config.auth->describe() : std::string(),
+                                     config.tls_server_name, config.certificate_authority_pem);
+  return DiscoveryDiskCache{discovery_cache_file(dir, config.server, identity)};
 }
 
 Result<const RestConfig*> HostServices::rest_config_locked() {
@@ -56,6 +83,7 @@ Result<std::shared_ptr<Client>> HostServices::client_locked() {
     return fail(ErrorKind::Unsupported, "this build of orka has no HTTPS transport",
                 "rebuild orka with the transport room, or give the host a client (set_client)");
   client_ = std::move(client);
+  client_from_config_ = true;
   return client_;
 }
 
@@ -69,7 +97,8 @@ Result<std::shared_ptr<Discovery>> HostServices::discovery() {
   if (discovery_) return discovery_;
   auto client = client_locked();
   if (!client) return std::unexpected(client.error());
-  auto discovery = make_discovery(*client);
+  auto discovery = make_discovery(*client, discovery_disk_cache_locked(),
+                                  [this](int level, std::string_view line) { log(level, line); });
   if (!discovery)
     return fail(ErrorKind::Unsupported, "this build of orka has no API discovery");
   discovery_ = std::move(discovery);

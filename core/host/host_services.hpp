@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "discovery/discovery_disk_cache.hpp"
 #include "kubeconfig/rest_config.hpp"
 #include "orka/host.hpp"
 #include "orka/services.hpp"
@@ -31,11 +32,13 @@ class HostServices final : public Services {
   // Both expect mutex_ held.
   Result<const RestConfig*> rest_config_locked();
   Result<std::shared_ptr<Client>> client_locked();
+  std::optional<DiscoveryDiskCache> discovery_disk_cache_locked() const;
 
   const HostOptions options_;
   std::mutex mutex_;
   std::optional<RestConfig> rest_config_;  // cached once loaded; a failed load is retried
   std::shared_ptr<Client> client_;
+  bool client_from_config_ = false;  // built from rest_config_ (not handed in by set_client)
   std::shared_ptr<Discovery> discovery_;
   std::mutex log_mutex_;
 };

@@ -33,6 +33,9 @@ struct HostOptions {
   std::vector<std::string> plugin_paths;   // --plugin-path, searched first, in order
   bool use_env_plugin_path = true;         // then ORKA_PLUGIN_PATH (colon list)
   bool use_default_plugin_dir = true;      // then the install dir relative to the executable
+  // --cache-dir: where the discovery snapshot is kept between runs (per server and user, 6 h).
+  // Unset: $XDG_CACHE_HOME/orka, else ~/.cache/orka. Empty: keep nothing on disk.
+  std::optional<std::string> cache_dir;
 };
 
 struct PluginInfo {
