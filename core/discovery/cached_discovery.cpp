@@ -24,9 +24,8 @@ namespace {
 
 using Snapshot = DiscoverySnapshot;
 
-// Group-version documents are fetched this many at a time: on a remote server a walk of ~20
-// documents then costs about three round trips instead of twenty, without opening a connection
-// per document.
+// Group-version documents are fetched this many at a time: on a remote server a classic walk of
+// ~20 documents then costs a few round trips instead of twenty, without a connection per document.
 constexpr std::size_t kParallelFetches = 8;
 
 class CachedDiscovery final : public Discovery {
@@ -113,10 +112,16 @@ class CachedDiscovery final : public Discovery {
     return false;
   }
 
-  Result<nlohmann::json> fetch(const ApiPath& path, const CancelToken& cancel) {
+  struct Fetch {
+    ApiPath path;
+    std::string accept = "application/json";
+  };
+
+  Result<nlohmann::json> fetch(const Fetch& what, const CancelToken& cancel) {
     Request request;
     request.method = "GET";
-    request.path = path.str();
+    request.path = what.path.str();
+    request.accept = what.accept;
     auto response = client_->send(request, cancel);
     if (!response) return fail(response.error());
     auto document = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
@@ -131,7 +136,7 @@ class CachedDiscovery final : public Discovery {
   Result<ResourceList> fetch_resource_list(const std::string& group_version,
                                            const CancelToken& cancel) {
     const ApiPath path = ApiPath::group_version(group_version);
-    auto document = fetch(path, cancel);
+    auto document = fetch({path}, cancel);
     if (!document) return fail(document.error());
     return parse_resource_list(*document, path.str());
   }
@@ -167,19 +172,19 @@ class CachedDiscovery final : public Discovery {
     return &*snapshot_;
   }
 
-  // Fetches the documents at `paths` kParallelFetches at a time, results in the same order.
-  std::vector<Result<nlohmann::json>> fetch_all(const std::vector<ApiPath>& paths,
+  // Fetches `documents` kParallelFetches at a time, results in the same order.
+  std::vector<Result<nlohmann::json>> fetch_all(const std::vector<Fetch>& documents,
                                                 const CancelToken& cancel) {
-    std::vector<Result<nlohmann::json>> results(paths.size(), fail(ErrorKind::Cancelled,
-                                                                    "not fetched"));
+    std::vector<Result<nlohmann::json>> results(documents.size(),
+                                                fail(ErrorKind::Cancelled, "not fetched"));
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-      for (std::size_t i = next++; i < paths.size(); i = next++) {
+      for (std::size_t i = next++; i < documents.size(); i = next++) {
         if (cancel.cancelled()) return;
-        results[i] = fetch(paths[i], cancel);
+        results[i] = fetch(documents[i], cancel);
       }
     };
-    std::size_t helpers = std::min(paths.size(), kParallelFetches);
+    std::size_t helpers = std::min(documents.size(), kParallelFetches);
     std::vector<std::thread> threads;
     for (std::size_t t = 1; t < helpers; ++t) threads.emplace_back(work);
     work();
@@ -187,53 +192,85 @@ class CachedDiscovery final : public Discovery {
     return results;
   }
 
+  static void append(ResourceList& into, ResourceList&& part) {
+    for (auto& r : part.resources) into.resources.push_back(std::move(r));
+    for (auto& s : part.subresources) into.subresources.push_back(std::move(s));
+  }
+
+  // /api and /apis asked for as aggregated discovery: a 1.26+ server answers the whole walk in
+  // those two documents. An older one answers the classic lists, and then the core version and
+  // every group's preferred version follow in one parallel round.
   Result<Snapshot> walk(const CancelToken& cancel) {
     auto started = std::chrono::steady_clock::now();
-    // /api/v1 is asked for beside /api and /apis: every server so far lists v1 first, and the
-    // guess is checked against /api before it is used.
-    const std::string kExpectedCore = "v1";
-    auto first = fetch_all({ApiPath().segment("api"), ApiPath().segment("apis"),
-                            ApiPath::group_version(kExpectedCore)},
+    auto roots = fetch_all({{ApiPath().segment("api"), kAggregatedDiscoveryAccept},
+                            {ApiPath().segment("apis"), kAggregatedDiscoveryAccept}},
                            cancel);
     if (cancel.cancelled()) return fail(ErrorKind::Cancelled, "cancelled during API discovery");
-    if (!first[0]) return fail(first[0].error());
-    auto core_versions = parse_core_versions(*first[0]);
-    if (!core_versions) return fail(core_versions.error());
-    if (!first[1]) return fail(first[1].error());
-    auto groups = parse_group_list(*first[1]);
-    if (!groups) return fail(groups.error());
+    for (auto& root : roots)
+      if (!root) return fail(root.error());
 
     Snapshot snapshot;
-    const std::string core_version = core_versions->front();
-    auto core = core_version != kExpectedCore ? fetch_resource_list(core_version, cancel)
-                : first[2] ? parse_resource_list(*first[2], ApiPath::group_version(core_version).str())
-                           : Result<ResourceList>(fail(first[2].error()));
-    if (!core) return fail(core.error());
-    snapshot.resources = std::move(core->resources);
-    snapshot.subresources = std::move(core->subresources);
-    snapshot.groups = std::move(*groups);
+    ResourceList core;
+    std::vector<Fetch> round_two;
+    auto core_aggregated = parse_aggregated_discovery(*roots[0], "/api");
+    if (!core_aggregated) return fail(core_aggregated.error());
+    if (*core_aggregated) {
+      append(core, std::move((*core_aggregated)->preferred));
+      for (auto& stale : (*core_aggregated)->stale) snapshot.unavailable.push_back(stale);
+    } else {
+      auto core_versions = parse_core_versions(*roots[0]);
+      if (!core_versions) return fail(core_versions.error());
+      round_two.push_back({ApiPath::group_version(core_versions->front())});
+    }
+    const bool classic_core = !round_two.empty();
 
-    std::vector<ApiPath> paths;
-    for (const auto& group : snapshot.groups)
-      paths.push_back(ApiPath::group_version(group.name + "/" + group.preferred_version));
-    auto documents = fetch_all(paths, cancel);
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      const auto& group = snapshot.groups[i];
-      std::string group_version = group.name + "/" + group.preferred_version;
-      Result<ResourceList> list = documents[i] ? parse_resource_list(*documents[i], paths[i].str())
-                                               : fail(documents[i].error());
+    std::vector<ResourceList> group_lists;
+    auto groups_aggregated = parse_aggregated_discovery(*roots[1], "/apis");
+    if (!groups_aggregated) return fail(groups_aggregated.error());
+    if (*groups_aggregated) {
+      snapshot.groups = std::move((*groups_aggregated)->groups);
+      group_lists.push_back(std::move((*groups_aggregated)->preferred));
+      for (auto& stale : (*groups_aggregated)->stale) snapshot.unavailable.push_back(stale);
+    } else {
+      auto groups = parse_group_list(*roots[1]);
+      if (!groups) return fail(groups.error());
+      snapshot.groups = std::move(*groups);
+      for (const auto& group : snapshot.groups)
+        round_two.push_back({ApiPath::group_version(group.name + "/" + group.preferred_version)});
+    }
+
+    auto documents = fetch_all(round_two, cancel);
+    if (cancel.cancelled()) return fail(ErrorKind::Cancelled, "cancelled during API discovery");
+    std::size_t next = 0;
+    if (classic_core) {
+      if (!documents[0]) return fail(documents[0].error());
+      auto list = parse_resource_list(*documents[0], round_two[0].path.str());
+      if (!list) return fail(list.error());
+      append(core, std::move(*list));
+      next = 1;
+    }
+    for (std::size_t i = next; i < round_two.size(); ++i) {
+      const auto& group = snapshot.groups[i - next];
+      Result<ResourceList> list = documents[i]
+                                      ? parse_resource_list(*documents[i], round_two[i].path.str())
+                                      : fail(documents[i].error());
       if (!list) {
         // One broken aggregated API must not make every op fail (kubectl tolerates it too);
         // cancellation is the caller's wish, not a partial failure.
         if (list.error().kind == ErrorKind::Cancelled || cancel.cancelled())
           return fail(ErrorKind::Cancelled, "cancelled during API discovery");
-        snapshot.unavailable.push_back(group_version);
+        snapshot.unavailable.push_back(group.name + "/" + group.preferred_version);
         continue;
       }
-      for (auto& resource : list->resources) snapshot.resources.push_back(std::move(resource));
-      for (auto& sub : list->subresources) snapshot.subresources.push_back(std::move(sub));
+      group_lists.push_back(std::move(*list));
     }
-    log(1, fmt::format("discovery: {} documents in {} ms", paths.size() + 3,
+
+    // Core first, then the groups in the server's order.
+    for (auto& list : group_lists) append(core, std::move(list));
+    snapshot.resources = std::move(core.resources);
+    snapshot.subresources = std::move(core.subresources);
+    log(1, fmt::format("discovery: {} documents ({}) in {} ms", roots.size() + round_two.size(),
+                       round_two.empty() ? "aggregated" : "classic walk",
                        std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started)
                            .count()));

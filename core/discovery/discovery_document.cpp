@@ -122,6 +122,88 @@ Result<std::vector<ApiGroupInfo>> parse_group_list(const nlohmann::json& documen
   return out;
 }
 
+Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
+    const nlohmann::json& document, std::string_view source) {
+  if (!document.is_object() || string_field(document, "kind") != "APIGroupDiscoveryList")
+    return std::optional<AggregatedDiscovery>{};
+  auto items = document.find("items");
+  if (items == document.end() || items->is_null()) return std::optional<AggregatedDiscovery>{AggregatedDiscovery{}};
+  if (!items->is_array()) return fail(malformed(source, "items is not an array"));
+
+  AggregatedDiscovery out;
+  for (const auto& item : *items) {
+    if (!item.is_object()) continue;
+    auto metadata = item.find("metadata");
+    std::string group =
+        metadata != item.end() && metadata->is_object() ? string_field(*metadata, "name") : "";
+    auto versions = item.find("versions");
+    if (versions == item.end() || !versions->is_array()) continue;
+    ApiGroupInfo info;
+    info.name = group;
+    for (const auto& v : *versions)
+      if (v.is_object() && !string_field(v, "version").empty())
+        info.versions.push_back(string_field(v, "version"));
+    if (info.versions.empty()) continue;
+    // Versions come in descending order of preference.
+    info.preferred_version = info.versions.front();
+    const nlohmann::json* preferred = nullptr;
+    for (const auto& v : *versions)
+      if (v.is_object() && string_field(v, "version") == info.preferred_version) {
+        preferred = &v;
+        break;
+      }
+    const std::string group_version =
+        group.empty() ? info.preferred_version : group + "/" + info.preferred_version;
+    out.groups.push_back(info);
+    // A Stale version is what the server could not refresh (an aggregated API that is down):
+    // treated like a group version that failed to answer in the classic walk.
+    if (string_field(*preferred, "freshness") == "Stale") {
+      out.stale.push_back(group_version);
+      continue;
+    }
+    auto resources = preferred->find("resources");
+    if (resources == preferred->end() || !resources->is_array()) continue;
+    for (const auto& entry : *resources) {
+      if (!entry.is_object()) continue;
+      ApiResource resource;
+      resource.group = group;
+      resource.version = info.preferred_version;
+      resource.resource = string_field(entry, "resource");
+      if (resource.resource.empty()) continue;
+      if (auto kind = entry.find("responseKind"); kind != entry.end() && kind->is_object())
+        resource.kind = string_field(*kind, "kind");
+      resource.singular = string_field(entry, "singularResource");
+      if (resource.singular.empty()) resource.singular = to_lower_ascii(resource.kind);
+      resource.namespaced = string_field(entry, "scope") == "Namespaced";
+      resource.verbs = string_array(entry, "verbs");
+      resource.short_names = string_array(entry, "shortNames");
+      if (auto subs = entry.find("subresources"); subs != entry.end() && subs->is_array()) {
+        for (const auto& sub_entry : *subs) {
+          if (!sub_entry.is_object() || string_field(sub_entry, "subresource").empty()) continue;
+          SubresourceEntry sub;
+          sub.parent_group = group;
+          sub.resource = resource.resource;
+          sub.subresource = string_field(sub_entry, "subresource");
+          // Who serves its body (pods/eviction → policy/v1); the parent's version otherwise.
+          sub.group_version = group_version;
+          if (auto kind = sub_entry.find("responseKind"); kind != sub_entry.end() && kind->is_object()) {
+            std::string kind_group = string_field(*kind, "group");
+            std::string kind_version = string_field(*kind, "version");
+            if (!kind_version.empty())
+              sub.group_version = kind_group.empty() ? kind_version : kind_group + "/" + kind_version;
+          }
+          sub.verbs = string_array(sub_entry, "verbs");
+          if (!resource.has_subresource(sub.subresource))
+            resource.subresources.push_back(sub.subresource);
+          out.preferred.subresources.push_back(std::move(sub));
+        }
+      }
+      out.preferred.resources.push_back(std::move(resource));
+    }
+  }
+  return std::optional<AggregatedDiscovery>{std::move(out)};
+}
+
 Result<std::vector<std::string>> parse_core_versions(const nlohmann::json& document) {
   if (!document.is_object()) return fail(malformed("/api", "not a JSON object"));
   auto versions = string_array(document, "versions");

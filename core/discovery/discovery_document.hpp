@@ -2,6 +2,7 @@
 // /apis/<group>/<version>). Pure functions, so they are tested on recorded JSON.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,26 @@ Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::st
 
 // An APIGroupList (/apis).
 Result<std::vector<ApiGroupInfo>> parse_group_list(const nlohmann::json& document);
+
+// What /api or /apis says when the server speaks aggregated discovery (an
+// APIGroupDiscoveryList, apidiscovery.k8s.io/v2 or v2beta1, Kubernetes 1.26+): every group with
+// its versions and, for each group's preferred version, its resources — the whole walk in one
+// document.
+struct AggregatedDiscovery {
+  std::vector<ApiGroupInfo> groups;  // the core group too (name "") when from /api
+  ResourceList preferred;            // resources of each group's preferred version
+  std::vector<std::string> stale;    // preferred group versions the server marks Stale
+};
+
+// The Accept header asking for it, falling back to the classic documents on older servers.
+inline constexpr const char* kAggregatedDiscoveryAccept =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+    "application/json";
+
+// nullopt when `document` is not an APIGroupDiscoveryList (an older server ignored the Accept).
+Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
+    const nlohmann::json& document, std::string_view source);
 
 // An APIVersions document (/api): the core versions, e.g. ["v1"].
 Result<std::vector<std::string>> parse_core_versions(const nlohmann::json& document);
