@@ -10,6 +10,7 @@
 #include "discovery/discovery_client.hpp"
 #include "discovery/discovery_document.hpp"
 #include "orka/client.hpp"
+#include "send_only_client.hpp"
 
 using namespace orka;
 
@@ -40,7 +41,7 @@ const char* kAggregatedGroups = R"({"kind":"APIGroupDiscoveryList","apiVersion":
   {"metadata":{"name":"metrics.k8s.io"},"versions":[{"version":"v1beta1","freshness":"Stale"}]}]})";
 
 // Answers /api and /apis with the aggregated documents when the Accept asks for them.
-class AggregatingClient final : public Client {
+class AggregatingClient final : public orka::testing::SendOnlyClient {
  public:
   Result<Response> send(const Request& request, const CancelToken&) override {
     std::lock_guard lock(mutex_);
@@ -54,15 +55,6 @@ class AggregatingClient final : public Client {
     else return fail(ErrorKind::NotFound, "not served in this test: " + request.path);
     return response;
   }
-  Result<std::unique_ptr<ByteStream>> open_stream(const Request&, const CancelToken&) override {
-    return fail(ErrorKind::Unsupported, "not in this test");
-  }
-  Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest&,
-                                                    const CancelToken&) override {
-    return fail(ErrorKind::Unsupported, "not in this test");
-  }
-  std::string default_namespace() const override { return "default"; }
-  std::string server() const override { return "https://127.0.0.1:6443"; }
 
   std::mutex mutex_;
   std::map<std::string, int> counts;

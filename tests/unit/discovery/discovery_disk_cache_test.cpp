@@ -14,6 +14,7 @@
 #include "discovery/discovery_snapshot.hpp"
 #include "fake_api.hpp"
 #include "mock_client.hpp"
+#include "send_only_client.hpp"
 
 using namespace orka;
 using orka::testing::FakeApi;
@@ -213,7 +214,7 @@ TEST_CASE("the snapshot survives its JSON form unchanged") {
 }
 
 // trompeloeil serialises calls on a mock, so concurrency is observed on a plain Client.
-class SlowClient final : public Client {
+class SlowClient final : public orka::testing::SendOnlyClient {
  public:
   explicit SlowClient(FakeApi& api) : api_(api) {}
   Result<Response> send(const Request& request, const CancelToken&) override {
@@ -225,15 +226,6 @@ class SlowClient final : public Client {
     --in_flight;
     return api_.answer(request);
   }
-  Result<std::unique_ptr<ByteStream>> open_stream(const Request&, const CancelToken&) override {
-    return fail(ErrorKind::Unsupported, "not in this test");
-  }
-  Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest&,
-                                                    const CancelToken&) override {
-    return fail(ErrorKind::Unsupported, "not in this test");
-  }
-  std::string default_namespace() const override { return "default"; }
-  std::string server() const override { return "https://127.0.0.1:6443"; }
 
   std::atomic<int> in_flight{0};
   std::atomic<int> most{0};
