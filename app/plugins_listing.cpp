@@ -44,6 +44,7 @@ nlohmann::json plugins_report(const Host& host) {
   nlohmann::json report;
   report["orka_version"] = version_string();
   report["abi"] = fmt::format("{}.{}", ORKA_PLUGIN_ABI_MAJOR, ORKA_PLUGIN_ABI_MINOR);
+  report["toolchain"] = ORKA_BUILD_TOOLCHAIN;
   report["search_path"] = host.plugin_search_path();
   report["plugins"] = nlohmann::json::array();
   for (const auto& info : host.plugins()) {
@@ -54,6 +55,9 @@ nlohmann::json plugins_report(const Host& host) {
         {"abi", abi_of(info)},
         {"path", info.path},
         {"commands", info.commands},
+        {"ops", info.ops},
+        {"toolchain", info.toolchain},
+        {"sdk_version", info.sdk_version},
     });
   }
   report["builtin_commands"] = builtin_commands(host);
@@ -75,22 +79,27 @@ void print_plugins_report(std::ostream& out, const Host& host) {
     out << "no plugins loaded\n";
   } else {
     struct Row {
-      std::string name, version, abi, commands, path;
+      std::string name, version, abi, commands, ops, path;
     };
-    std::vector<Row> rows{{"NAME", "VERSION", "ABI", "COMMANDS", "PATH"}};
+    std::vector<Row> rows{{"NAME", "VERSION", "ABI", "COMMANDS", "OPS", "PATH"}};
     for (const auto& info : plugins)
       rows.push_back({info.name, info.version, abi_of(info),
-                      fmt::format("{}", fmt::join(command_words(host, info), ",")), info.path});
-    std::size_t widths[4] = {};
+                      fmt::format("{}", fmt::join(command_words(host, info), ",")),
+                      info.ops.empty() ? "-" : fmt::format("{}", fmt::join(info.ops, ",")),
+                      info.path});
+    std::size_t widths[5] = {};
     for (const auto& row : rows) {
       widths[0] = std::max(widths[0], row.name.size());
       widths[1] = std::max(widths[1], row.version.size());
       widths[2] = std::max(widths[2], row.abi.size());
       widths[3] = std::max(widths[3], row.commands.size());
+      widths[4] = std::max(widths[4], row.ops.size());
     }
     for (const auto& row : rows)
-      out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", row.name, widths[0], row.version,
-                         widths[1], row.abi, widths[2], row.commands, widths[3], row.path);
+      out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", row.name, widths[0],
+                         row.version, widths[1], row.abi, widths[2], row.commands, widths[3],
+                         row.ops, widths[4], row.path);
+    out << "\nbuilt with: " << ORKA_BUILD_TOOLCHAIN << " (every plugin must be too)\n";
   }
 
   const auto builtins = builtin_commands(host);

@@ -26,47 +26,77 @@ std::string qualified(const ApiResource& resource) {
   return resource.group.empty() ? resource.resource : resource.resource + "." + resource.group;
 }
 
-CapabilityCheck check(std::string verb, std::string group, std::string resource,
-                      std::string subresource, std::string ns, bool namespaced = true) {
-  CapabilityCheck c;
-  c.permission.verb = std::move(verb);
-  c.permission.group = std::move(group);
-  c.permission.resource = std::move(resource);
-  c.permission.subresource = std::move(subresource);
-  c.permission.namespace_ = namespaced ? std::move(ns) : std::string();
-  c.namespaced = namespaced;
-  return c;
+std::string qualified(const OpRequirement& requirement) {
+  std::string what = requirement.group.empty() ? requirement.resource
+                                               : requirement.resource + "." + requirement.group;
+  if (!requirement.subresource.empty()) what += "/" + requirement.subresource;
+  return what;
 }
 
-// Offered when `group`/`name` exists, has `verb`, and (when given) the subresource.
-void judge(Capability& cap, const std::vector<ApiResource>& resources, std::string_view group,
-           std::string_view name, std::string_view verb, std::string_view subresource = {}) {
-  const ApiResource* resource = find(resources, group, name);
-  std::string what = group.empty() ? std::string(name) : fmt::format("{}.{}", name, group);
-  if (!subresource.empty()) what += fmt::format("/{}", subresource);
-  std::string problem;
-  if (resource == nullptr)
-    problem = fmt::format("the cluster serves no {}", group.empty() ? std::string(name)
-                                                                     : fmt::format("{}.{}", name, group));
-  else if (!subresource.empty() && !resource->has_subresource(subresource))
-    problem = fmt::format("the cluster serves no {} subresource", what);
-  else if (subresource.empty() && !has_verb(*resource, verb))
-    problem = fmt::format("{} does not support \"{}\"", what, verb);
+// Why the cluster cannot serve `requirement`, or "" when it can.
+std::string missing(const std::vector<ApiResource>& resources, const OpRequirement& requirement) {
+  const ApiResource* resource = find(resources, requirement.group, requirement.resource);
+  if (resource == nullptr) {
+    OpRequirement whole = requirement;
+    whole.subresource.clear();
+    return fmt::format("the cluster serves no {}", qualified(whole));
+  }
+  if (!requirement.subresource.empty()) {
+    if (!resource->has_subresource(requirement.subresource))
+      return fmt::format("the cluster serves no {} subresource", qualified(requirement));
+    return "";
+  }
+  if (!has_verb(*resource, requirement.verb))
+    return fmt::format("{} does not support \"{}\"", qualified(requirement), requirement.verb);
+  return "";
+}
+
+CapabilityCheck check_for(const OpRequirement& requirement, const std::string& ns) {
+  CapabilityCheck check;
+  check.permission.verb = requirement.verb;
+  check.permission.group = requirement.group;
+  check.permission.resource = requirement.resource;
+  check.permission.subresource = requirement.subresource;
+  check.permission.namespace_ = requirement.scope == PermissionScope::Namespace ? ns : "";
+  check.scope = requirement.scope;
+  return check;
+}
+
+void add_unique(std::vector<std::string>& list, std::string item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+}
+
+std::string with_served_as(std::string note, const std::optional<std::string>& served_as) {
+  const std::string placeholder = "{served_as}";
+  auto at = note.find(placeholder);
+  if (at != std::string::npos) note.replace(at, placeholder.size(), served_as.value_or("?"));
+  return note;
+}
+
+// Judges one requirement (or, when the cluster lacks it, its `otherwise`) into `cap`.
+void judge(Capability& cap, std::vector<std::string>& detail, const OpRequirement& requirement,
+           const std::vector<ApiResource>& resources, const SubresourceVersion& served_as,
+           const std::string& ns) {
+  std::string problem = missing(resources, requirement);
+  if (!problem.empty() && !requirement.otherwise.empty()) {
+    for (const auto& alternative : requirement.otherwise)
+      judge(cap, detail, alternative, resources, served_as, ns);
+    return;
+  }
+  cap.checks.push_back(check_for(requirement, ns));
   if (!problem.empty()) {
     if (cap.offered) cap.offered_detail = problem;  // the first problem explains it
     cap.offered = false;
     return;
   }
-  if (cap.offered)
-    cap.offered_detail += (cap.offered_detail.empty() ? "" : ", ") +
-                          fmt::format("{} ({})", what, resource->group_version());
-}
-
-Capability start(std::string op) {
-  Capability cap;
-  cap.op = std::move(op);
-  cap.offered = true;
-  return cap;
+  std::optional<std::string> version;
+  if (!requirement.subresource.empty() && served_as)
+    version = served_as(requirement.group, requirement.resource, requirement.subresource);
+  if (!version) version = find(resources, requirement.group, requirement.resource)->group_version();
+  if (!requirement.subresource.empty())
+    cap.served_as.emplace_back(requirement.resource + "/" + requirement.subresource, *version);
+  add_unique(detail, fmt::format("{} ({})", qualified(requirement), *version));
+  if (!requirement.note.empty()) add_unique(cap.notes, with_served_as(requirement.note, version));
 }
 
 }  // namespace
@@ -80,81 +110,33 @@ std::optional<bool> Capability::allowed() const {
   return all;
 }
 
-std::vector<Capability> plan_capabilities(const std::vector<ApiResource>& resources,
-                                          const std::optional<std::string>& eviction_group_version,
+std::vector<Capability> plan_capabilities(const std::vector<OpInfo>& ops,
+                                          const std::vector<ApiResource>& resources,
+                                          const SubresourceVersion& served_as,
                                           const std::string& ns) {
   std::vector<Capability> caps;
-  const std::string websocket_note =
-      "a WebSocket upgrade is a GET, authorized as \"get\" by API servers before 1.35 and as "
-      "\"create\" by newer ones; a SPDY upgrade is a POST (\"create\"): both are checked";
-
-  {
-    auto cap = start("logs");
-    judge(cap, resources, "", "pods", "get", "log");
-    cap.checks.push_back(check("get", "", "pods", "log", ns));
-    caps.push_back(std::move(cap));
-  }
-  for (auto [op, sub] : {std::pair{"exec", "exec"}, std::pair{"pf", "portforward"}}) {
-    auto cap = start(op);
-    judge(cap, resources, "", "pods", "create", sub);
-    cap.transport = "WebSocket";  // until the server version is known (choose_transports)
-    cap.checks.push_back(check("create", "", "pods", sub, ns));
-    cap.checks.push_back(check("get", "", "pods", sub, ns));
-    cap.notes.push_back(websocket_note);
-    caps.push_back(std::move(cap));
-  }
-  {
-    auto cap = start("scale");
-    judge(cap, resources, "apps", "deployments", "patch", "scale");
-    cap.checks.push_back(check("get", "apps", "deployments", "scale", ns));
-    cap.checks.push_back(check("patch", "apps", "deployments", "scale", ns));
-    for (const auto& resource : resources)
-      if (resource.has_subresource("scale")) cap.scalable.push_back(qualified(resource));
-    if (!cap.scalable.empty())
-      cap.notes.push_back(fmt::format(
-          "works for any resource with a /scale subresource ({}); checked for deployments",
-          fmt::join(cap.scalable, ", ")));
-    caps.push_back(std::move(cap));
-  }
-  {
-    auto cap = start("rr");
-    judge(cap, resources, "apps", "deployments", "patch");
-    cap.checks.push_back(check("patch", "apps", "deployments", "", ns));
-    caps.push_back(std::move(cap));
-  }
-  {
-    auto cap = start("delete");
-    judge(cap, resources, "", "pods", "delete");
-    cap.checks.push_back(check("delete", "", "pods", "", ns));
-    caps.push_back(std::move(cap));
-  }
-  {
-    auto cap = start("cordon");
-    judge(cap, resources, "", "nodes", "patch");
-    cap.checks.push_back(check("patch", "", "nodes", "", "", /*namespaced=*/false));
-    caps.push_back(std::move(cap));
-  }
-  {
-    auto cap = start("drain");
-    judge(cap, resources, "", "nodes", "patch");
-    judge(cap, resources, "", "pods", "list");
-    cap.checks.push_back(check("patch", "", "nodes", "", "", /*namespaced=*/false));
-    // Pods on a node live in every namespace: the checks are for all namespaces.
-    cap.checks.push_back(check("list", "", "pods", "", ""));
-    cap.eviction_group_version = eviction_group_version;
-    if (eviction_group_version) {
-      // RBAC sees the URL (/api/v1/.../pods/<name>/eviction): core group, whatever
-      // group/version the Eviction body carries.
-      cap.checks.push_back(check("create", "", "pods", "eviction", ""));
-      cap.notes.push_back(fmt::format(
-          "evicts through {} Eviction, so PodDisruptionBudgets are honoured",
-          *eviction_group_version));
-    } else {
-      cap.checks.push_back(check("delete", "", "pods", "", ""));
-      cap.notes.push_back(
-          "the cluster serves no pods/eviction: drain deletes pods instead, without "
-          "PodDisruptionBudget protection");
+  for (const auto& op : ops) {
+    const OpDeclaration& declared = op.declaration;
+    Capability cap;
+    cap.op = op.name;
+    cap.version = op.version;
+    cap.provider = op.provider;
+    cap.offered = true;
+    cap.stream_subresource = declared.stream_subresource;
+    std::vector<std::string> detail;
+    for (const auto& requirement : declared.requirements)
+      judge(cap, detail, requirement, resources, served_as, ns);
+    if (cap.offered) cap.offered_detail = fmt::format("{}", fmt::join(detail, ", "));
+    if (!declared.applies_to_subresource.empty()) {
+      for (const auto& resource : resources)
+        if (resource.has_subresource(declared.applies_to_subresource))
+          add_unique(cap.applies_to, qualified(resource));
+      if (!cap.applies_to.empty())
+        cap.notes.push_back(fmt::format("works for any resource with a /{} subresource ({})",
+                                        declared.applies_to_subresource,
+                                        fmt::join(cap.applies_to, ", ")));
     }
+    for (const auto& note : declared.notes) add_unique(cap.notes, note);
     caps.push_back(std::move(cap));
   }
   return caps;
@@ -166,12 +148,11 @@ std::string describe_check(const CapabilityCheck& check) {
   if (!p.group.empty()) what += "." + p.group;
   if (!p.subresource.empty()) what += "/" + p.subresource;
   std::string where;
-  if (!check.namespaced)
-    where = "(cluster-scoped)";
-  else if (p.namespace_.empty())
-    where = "in all namespaces";
-  else
-    where = fmt::format("in namespace \"{}\"", p.namespace_);
+  switch (check.scope) {
+    case PermissionScope::Cluster: where = "(cluster-scoped)"; break;
+    case PermissionScope::AllNamespaces: where = "in all namespaces"; break;
+    case PermissionScope::Namespace: where = fmt::format("in namespace \"{}\"", p.namespace_); break;
+  }
   return fmt::format("{} {} {}", p.verb, what, where);
 }
 

@@ -1,4 +1,4 @@
-#include "discovery/caps_command.hpp"
+#include "discovery/discovery_client.hpp"
 
 #include <cxxopts.hpp>
 #include <fmt/format.h>
@@ -8,7 +8,7 @@
 
 #include "discovery/capabilities.hpp"
 #include "discovery/discovery_client.hpp"
-#include "orka/command_args.hpp"
+#include "orka/command_shape.hpp"
 #include "orka/transport_choice.hpp"
 
 namespace orka::core {
@@ -18,37 +18,6 @@ namespace {
 constexpr const char* kUsage = "orka ops caps [-n NAMESPACE] [--json]";
 constexpr const char* kSummary =
     "Show, per op, whether the cluster offers it and whether you may run it";
-
-struct CapsOptions {
-  std::optional<std::string> namespace_;
-  bool json = false;
-  bool help = false;
-};
-
-CommandLine command_line() {
-  CommandLine cli("orka ops caps", kSummary, "[-n NAMESPACE] [--json]", kUsage,
-                  "print a JSON object instead of a table");
-  cli.add_options()
-      ("n,namespace", "namespace the namespaced checks are made in (default: the context's)",
-       cxxopts::value<std::string>());
-  return cli;
-}
-
-Result<CapsOptions> parse_args(CommandLine& cli, const std::vector<std::string>& args) {
-  auto parsed_or = cli.parse(args);
-  if (!parsed_or) return fail(parsed_or.error());
-  const cxxopts::ParseResult& parsed = *parsed_or;
-  if (!parsed.unmatched().empty())
-    return fail(cli.usage_error(
-        fmt::format("caps takes no arguments, got \"{}\"", parsed.unmatched().front())));
-  CapsOptions options;
-  options.help = parsed.count("help") > 0;
-  options.json = parsed.count("json") > 0;
-  if (parsed.count("namespace")) options.namespace_ = parsed["namespace"].as<std::string>();
-  if (options.namespace_ && options.namespace_->empty())
-    return fail(cli.usage_error("-n/--namespace needs a namespace name"));
-  return options;
-}
 
 using CheckKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
 
@@ -122,19 +91,20 @@ void print_table(std::ostream& out, const std::string& ns, const std::vector<Cap
   }
 }
 
-// What `--transport auto` picks for exec and pf on this server, and what it falls back to.
-void choose_transports(Client& client, std::vector<Capability>& caps, const CancelToken& cancel) {
+// What `--transport auto` picks on this server for the ops that stream over pods/exec or
+// pods/portforward, and what it falls back to.
+void choose_transports(Services& services, std::vector<Capability>& caps, const CancelToken& cancel) {
   std::optional<ServerVersion> server;
   std::string version_note;
-  if (auto fetched = fetch_server_version(client, cancel))
+  if (auto fetched = services.server_version(cancel))
     server = *fetched;
   else
     version_note = "server version unknown (" + fetched.error().message + ")";
   for (auto& cap : caps) {
     std::optional<TransportPlan> plan;
-    if (cap.op == "exec")
+    if (cap.stream_subresource == "exec" || cap.stream_subresource == "attach")
       plan = plan_exec_transport(StreamTransport::Auto, server, /*stdin=*/true);
-    else if (cap.op == "pf")
+    else if (cap.stream_subresource == "portforward")
       plan = plan_forward_transport(StreamTransport::Auto, server);
     if (!plan || plan->attempts.empty()) continue;
     cap.transport = std::string(to_string(plan->attempts.front().wire));
@@ -149,6 +119,15 @@ void choose_transports(Client& client, std::vector<Capability>& caps, const Canc
   }
 }
 
+const char* scope_name(PermissionScope scope) {
+  switch (scope) {
+    case PermissionScope::Namespace: return "namespace";
+    case PermissionScope::AllNamespaces: return "all-namespaces";
+    case PermissionScope::Cluster: return "cluster";
+  }
+  return "namespace";
+}
+
 nlohmann::json to_json(const Capability& cap) {
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& check : cap.checks) {
@@ -158,9 +137,7 @@ nlohmann::json to_json(const Capability& cap) {
                            {"resource", p.resource},
                            {"subresource", p.subresource},
                            {"namespace", p.namespace_},
-                           {"scope", check.namespaced
-                                         ? (p.namespace_.empty() ? "all-namespaces" : "namespace")
-                                         : "cluster"},
+                           {"scope", scope_name(check.scope)},
                            {"description", describe_check(check)}};
     if (check.decision) {
       item["allowed"] = check.decision->allowed;
@@ -171,80 +148,108 @@ nlohmann::json to_json(const Capability& cap) {
     }
     checks.push_back(std::move(item));
   }
+  nlohmann::json served_as = nlohmann::json::object();
+  for (const auto& [what, version] : cap.served_as) served_as[what] = version;
   nlohmann::json object = {{"op", cap.op},
+                           {"version", cap.version},
+                           {"provider", cap.provider},
                            {"offered", cap.offered},
                            {"offered_detail", cap.offered_detail},
                            {"transport", cap.transport.empty() ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(cap.transport)},
                            {"transport_fallbacks", cap.transport_fallbacks},
                            {"checks", std::move(checks)},
-                           {"notes", cap.notes}};
+                           {"notes", cap.notes},
+                           {"served_as", std::move(served_as)}};
   auto allowed = cap.offered ? cap.allowed() : std::nullopt;
   object["allowed"] = allowed ? nlohmann::json(*allowed) : nlohmann::json(nullptr);
-  if (cap.op == "drain")
-    object["eviction"] = cap.eviction_group_version ? nlohmann::json(*cap.eviction_group_version)
-                                                    : nlohmann::json(nullptr);
-  if (cap.op == "scale") object["scalable"] = cap.scalable;
+  if (!cap.applies_to.empty()) object["applies_to"] = cap.applies_to;
   return object;
 }
 
 }  // namespace
 
-Result<int> run_caps(Services& services, const std::vector<std::string>& args, std::ostream& out,
-                     const CancelToken& cancel) {
-  CommandLine cli = command_line();
-  auto options = parse_args(cli, args);
-  if (!options) return fail(options.error());
-  if (options->help) {
-    cli.print_help(out);
+namespace {
+
+// `orka ops caps`, in the shape of every command.
+struct CapsCommand {
+  std::optional<std::string> namespace_;
+  bool json = false;
+
+  static CommandInfo info() {
+    return {"caps", {}, kSummary, kUsage, "print a JSON object instead of a table"};
+  }
+  static void add_flags(cxxopts::OptionAdder add) {
+    add("n,namespace", "namespace the namespaced checks are made in (default: the context's)",
+        cxxopts::value<std::string>());
+  }
+  static std::string_view flag_for(std::string_view) { return {}; }
+
+  Result<void> complete(const CommandArgs& args, CommandContext&) {
+    if (!args.positional.empty())
+      return fail(ErrorKind::Usage,
+                  fmt::format("caps takes no arguments, got \"{}\"", args.positional.front()),
+                  std::string("usage: ") + kUsage);
+    json = args.json;
+    if (args.flags.count("namespace")) namespace_ = args.flags["namespace"].as<std::string>();
+    return {};
+  }
+
+  Result<void> validate() const {
+    if (namespace_ && namespace_->empty())
+      return fail(ErrorKind::Usage, "-n/--namespace needs a namespace name",
+                  std::string("usage: ") + kUsage);
+    return {};
+  }
+
+  Result<int> run(CommandContext& ctx) {
+    Services& services = ctx.services;
+    auto client = services.client();
+    if (!client) return fail(client.error());
+    auto discovery = services.discovery();
+    if (!discovery) return fail(discovery.error());
+    std::string ns;
+    if (namespace_) {
+      ns = *namespace_;
+    } else {
+      auto default_ns = services.default_namespace();
+      if (!default_ns) return fail(default_ns.error());
+      ns = *default_ns;
+    }
+
+    auto resources = (*discovery)->resources(ctx.cancel);
+    if (!resources) return fail(resources.error());
+    // Discovery knows the served kind of a core resource's subresources (pods/eviction).
+    std::optional<Error> lookup_error;
+    SubresourceVersion served_as = [&](const std::string& group, const std::string& resource,
+                                       const std::string& subresource) -> std::optional<std::string> {
+      if (!group.empty()) return std::nullopt;
+      auto version = (*discovery)->subresource_group_version(resource, subresource, ctx.cancel);
+      if (!version) {
+        if (!lookup_error) lookup_error = version.error();
+        return std::nullopt;
+      }
+      return *version;
+    };
+    auto caps = plan_capabilities(ctx.ops.list(), *resources, served_as, ns);
+    if (lookup_error && lookup_error->kind == ErrorKind::Cancelled) return fail(*lookup_error);
+    if (auto checked = run_checks(**client, caps, ctx.cancel); !checked) return fail(checked.error());
+    choose_transports(services, caps, ctx.cancel);
+
+    if (json) {
+      nlohmann::json ops = nlohmann::json::array();
+      for (const auto& cap : caps) ops.push_back(to_json(cap));
+      nlohmann::json document = {{"namespace", ns}, {"server", (*client)->server()}, {"ops", ops}};
+      ctx.out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else {
+      print_table(ctx.out, ns, caps);
+    }
     return 0;
   }
-  auto client = services.client();
-  if (!client) return fail(client.error());
-  auto discovery = services.discovery();
-  if (!discovery) return fail(discovery.error());
-  std::string ns;
-  if (options->namespace_) {
-    ns = *options->namespace_;
-  } else {
-    auto default_ns = services.default_namespace();
-    if (!default_ns) return fail(default_ns.error());
-    ns = *default_ns;
-  }
+};
 
-  auto resources = (*discovery)->resources(cancel);
-  if (!resources) return fail(resources.error());
-  auto eviction = (*discovery)->subresource_group_version("pods", "eviction", cancel);
-  if (!eviction) return fail(eviction.error());
+}  // namespace
 
-  auto caps = plan_capabilities(*resources, *eviction, ns);
-  if (auto checked = run_checks(**client, caps, cancel); !checked) return fail(checked.error());
-  choose_transports(**client, caps, cancel);
-
-  if (options->json) {
-    nlohmann::json ops = nlohmann::json::array();
-    for (const auto& cap : caps) ops.push_back(to_json(cap));
-    nlohmann::json document = {{"namespace", ns}, {"server", (*client)->server()}, {"ops", ops}};
-    out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  } else {
-    print_table(out, ns, caps);
-  }
-  return 0;
-}
-
-CommandSpec make_caps_command() {
-  CommandSpec spec;
-  spec.name = "caps";
-  spec.summary = kSummary;
-  spec.usage = kUsage;
-  spec.run = [](CommandContext& ctx) -> Result<int> {
-    try {
-      return run_caps(ctx.services, ctx.args, ctx.out, ctx.cancel);
-    } catch (const std::exception& e) {
-      return fail(ErrorKind::Internal, std::string("caps failed unexpectedly: ") + e.what());
-    }
-  };
-  return spec;
-}
+CommandSpec make_caps_command() { return command_spec<CapsCommand>(); }
 
 }  // namespace orka::core

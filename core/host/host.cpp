@@ -9,7 +9,7 @@
 #include "discovery/discovery_client.hpp"
 #include "host/command_table.hpp"
 #include "host/host_services.hpp"
-#include "host/ops_dispatcher.hpp"
+#include "host/op_registry.hpp"
 #include "host/plugin_module.hpp"
 #include "host/plugin_path.hpp"
 #include "host/plugin_registration.hpp"
@@ -23,6 +23,7 @@ std::string_view to_string(LoadFailure failure) {
     case LoadFailure::NoEntrySymbol: return "NoEntrySymbol";
     case LoadFailure::BadDescriptor: return "BadDescriptor";
     case LoadFailure::AbiMismatch: return "AbiMismatch";
+    case LoadFailure::ToolchainMismatch: return "ToolchainMismatch";
     case LoadFailure::RegisterFailed: return "RegisterFailed";
     case LoadFailure::DuplicateName: return "DuplicateName";
   }
@@ -57,7 +58,8 @@ ErrorKind error_kind_for(const PluginLoadError& failure) {
     }
     case LoadFailure::NoEntrySymbol:
     case LoadFailure::BadDescriptor: return ErrorKind::Invalid;
-    case LoadFailure::AbiMismatch: return ErrorKind::Unsupported;
+    case LoadFailure::AbiMismatch:
+    case LoadFailure::ToolchainMismatch: return ErrorKind::Unsupported;
     case LoadFailure::RegisterFailed: return ErrorKind::Internal;
     case LoadFailure::DuplicateName: return ErrorKind::Conflict;
   }
@@ -111,7 +113,7 @@ class HostImpl final : public Host {
   const CommandSpec* find_command(std::string_view name_or_alias) const override {
     return commands_.find(name_or_alias);
   }
-  OrkaOps& ops() override { return ops_; }
+  Ops& ops() override { return ops_; }
   Services& services() override { return services_; }
 
   Result<void> add_command(CommandSpec spec) override {
@@ -125,14 +127,11 @@ class HostImpl final : public Host {
     return {};
   }
 
-  Result<void> provide(OpKind kind, std::shared_ptr<OrkaOps> ops) override {
-    if (!ops)
-      return fail(ErrorKind::Invalid,
-                  "provide(" + std::string(to_string(kind)) + ") was given no implementation");
-    if (auto owner = ops_.provider_of(kind))
-      return fail(ErrorKind::Conflict,
-                  "the " + std::string(to_string(kind)) + " op is already provided by " + *owner);
-    ops_.set_provider(kind, std::move(ops), kHostOwner);
+  Result<void> provide_op(OpRegistration registration) override {
+    if (auto problem = core::op_registration_problem(registration))
+      return fail(ErrorKind::Invalid, *problem);
+    if (auto clash = ops_.conflict(registration)) return fail(ErrorKind::Conflict, *clash);
+    ops_.add(std::move(registration), kHostOwner);
     return {};
   }
 
@@ -192,13 +191,14 @@ class HostImpl final : public Host {
           plugin_owner(info) + " failed to register: " + why});
     }
     info.commands = registration.staged_command_names();
+    info.ops = registration.staged_op_names();
     registration.commit(commands_, ops_);
     return info;
   }
 
   const HostOptions options_;
   core::HostServices services_;
-  core::OpsDispatcher ops_;
+  core::OpRegistry ops_;
   core::CommandTable commands_;
   std::vector<PluginInfo> plugins_;
   std::vector<PluginLoadError> errors_;

@@ -1,5 +1,7 @@
 #include "host/host_services.hpp"
 
+#include "orka/transport_choice.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -28,6 +30,24 @@ void HostServices::set_client(std::shared_ptr<Client> client) {
   client_ = std::move(client);
   client_from_config_ = false;
   discovery_.reset();
+  server_version_.reset();
+}
+
+Result<ServerVersion> HostServices::server_version(const CancelToken& cancel) {
+  std::shared_ptr<Client> client;
+  {
+    std::lock_guard lock(mutex_);
+    if (server_version_) return *server_version_;
+    auto got = client_locked();
+    if (!got) return fail(got.error());
+    client = *got;
+  }
+  // Asked without the lock: two first askers may both ask, which is harmless.
+  auto version = fetch_server_version(*client, cancel);
+  if (!version) return fail(version.error());
+  std::lock_guard lock(mutex_);
+  if (client_ == client) server_version_ = *version;
+  return *version;
 }
 
 std::optional<DiscoveryDiskCache> HostServices::discovery_disk_cache_locked() const {

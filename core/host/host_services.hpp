@@ -24,6 +24,7 @@ class HostServices final : public Services {
   Result<std::string> default_namespace() override;
   int verbosity() const override { return options_.verbosity; }
   void log(int level, std::string_view line) override;
+  Result<ServerVersion> server_version(const CancelToken& cancel) override;
 
   // Replaces the client (and forgets discovery built on the previous one).
   void set_client(std::shared_ptr<Client> client);
@@ -40,6 +41,7 @@ class HostServices final : public Services {
   std::shared_ptr<Client> client_;
   bool client_from_config_ = false;  // built from rest_config_ (not handed in by set_client)
   std::shared_ptr<Discovery> discovery_;
+  std::optional<ServerVersion> server_version_;  // forgotten with the client it came from
   std::mutex log_mutex_;
 };
 

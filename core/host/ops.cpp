@@ -1,24 +1,40 @@
-// OrkaOps's out-of-line parts: the "no plugin provides this op" defaults a plugin inherits for
-// every op it does not implement, and the names used in messages and JSON.
+// The out-of-line parts of the op SDK: Op's key function, field errors, and the event names
+// used in messages and JSON.
 #include "orka/ops.hpp"
 
 #include <string>
 
+#include "orka/object_names.hpp"
+
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
-std::string_view to_string(OpKind kind) {
-  switch (kind) {
-    case OpKind::Logs: return "logs";
-    case OpKind::Exec: return "exec";
-    case OpKind::PortForward: return "port-forward";
-    case OpKind::Scale: return "scale";
-    case OpKind::RolloutRestart: return "rollout-restart";
-    case OpKind::DeletePod: return "delete";
-    case OpKind::Cordon: return "cordon";
-    case OpKind::Drain: return "drain";
+Op::~Op() = default;
+
+Error field_error(std::string_view field, std::string_view problem) {
+  Error error = make_error(ErrorKind::Invalid, std::string(field) + " " + std::string(problem));
+  error.causes.push_back(
+      StatusCause{std::string(kRequestFieldInvalid), std::string(problem), std::string(field)});
+  return error;
+}
+
+Result<ObjectRef> parse_object_ref(std::string_view text, std::string_view field,
+                                   std::string_view default_type) {
+  ObjectRef ref;
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    if (default_type.empty())
+      return fail_field(field, quote_name(text) + " names no type: write TYPE/NAME, e.g. deployment/" +
+                                   std::string(text));
+    ref.type = std::string(default_type);
+    ref.name = std::string(text);
+  } else {
+    ref.type = std::string(text.substr(0, slash));
+    ref.name = std::string(text.substr(slash + 1));
   }
-  return "unknown";
+  if (ref.type.empty() || ref.name.empty() || ref.name.find('/') != std::string::npos)
+    return fail_field(field, quote_name(text) + " is not TYPE/NAME, e.g. deployment/web");
+  return ref;
 }
 
 std::string_view to_string(ForwardEvent::Type type) {
@@ -33,48 +49,16 @@ std::string_view to_string(ForwardEvent::Type type) {
   return "unknown";
 }
 
-OrkaOps::~OrkaOps() = default;
-
-Error OrkaOps::unsupported(OpKind kind) {
-  return make_error(ErrorKind::Unsupported,
-                    "no plugin provides the " + std::string(to_string(kind)) + " op",
-                    "run `orka plugins` to see what loaded");
-}
-
-Stream<LogChunk> OrkaOps::logs(const PodRef&, const std::string&, const LogOptions&) {
-  return Stream<LogChunk>::failed(unsupported(OpKind::Logs));
-}
-
-DuplexStream<ExecChunk, ExecStatus> OrkaOps::exec(const PodRef&, const std::string&,
-                                                  const std::vector<std::string>&,
-                                                  const ExecOptions&) {
-  return DuplexStream<ExecChunk, ExecStatus>::failed(unsupported(OpKind::Exec));
-}
-
-Stream<ForwardEvent> OrkaOps::port_forward(const ObjectRef&, const std::vector<PortMapping>&,
-                                           const ForwardOptions&) {
-  return Stream<ForwardEvent>::failed(unsupported(OpKind::PortForward));
-}
-
-Result<ScaleOutcome> OrkaOps::scale(const ObjectRef&, std::int32_t, ScaleMode,
-                                    const ScaleOptions&) {
-  return std::unexpected(unsupported(OpKind::Scale));
-}
-
-Result<RolloutOutcome> OrkaOps::rollout_restart(const ObjectRef&, const RolloutOptions&) {
-  return std::unexpected(unsupported(OpKind::RolloutRestart));
-}
-
-Result<DeleteOutcome> OrkaOps::delete_pod(const PodRef&, const DeleteOptions&) {
-  return std::unexpected(unsupported(OpKind::DeletePod));
-}
-
-Result<CordonOutcome> OrkaOps::cordon(const std::string&, bool) {
-  return std::unexpected(unsupported(OpKind::Cordon));
-}
-
-Result<DrainOutcome> OrkaOps::drain(const std::string&, const DrainOptions&) {
-  return std::unexpected(unsupported(OpKind::Drain));
+std::string_view to_string(LogEvent::Type type) {
+  switch (type) {
+    case LogEvent::Type::Line: return "line";
+    case LogEvent::Type::StreamStarted: return "stream_started";
+    case LogEvent::Type::StreamEnded: return "stream_ended";
+    case LogEvent::Type::StreamFailed: return "stream_failed";
+    case LogEvent::Type::NotFollowed: return "not_followed";
+    case LogEvent::Type::NoPods: return "no_pods";
+  }
+  return "unknown";
 }
 
 }  // namespace ORKA_ABI_NAMESPACE

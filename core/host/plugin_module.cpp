@@ -13,7 +13,7 @@ namespace {
 // The descriptor fields every ABI so far defines; a plugin built against a later minor may
 // pass more.
 constexpr std::size_t kMinimumDescriptorSize =
-    offsetof(orka_plugin_descriptor, register_plugin) + sizeof(orka_register_fn);
+    offsetof(orka_plugin_descriptor, sdk_version) + sizeof(const char*);
 
 std::unexpected<PluginLoadError> refuse(const std::string& path, LoadFailure reason,
                                         std::string message, std::string name = {}) {
@@ -29,6 +29,8 @@ std::string abi_string(std::uint32_t major, std::uint32_t minor) {
 std::string host_abi_string() {
   return abi_string(ORKA_PLUGIN_ABI_MAJOR, ORKA_PLUGIN_ABI_MINOR);
 }
+
+std::string host_toolchain() { return ORKA_BUILD_TOOLCHAIN; }
 
 std::expected<PluginModule, PluginLoadError> open_plugin_module(const std::string& path) {
   dlerror();
@@ -94,6 +96,20 @@ std::expected<PluginModule, PluginLoadError> open_plugin_module(const std::strin
                               descriptor->name, path),
                   descriptor->name);
   }
+  // C++ types cross the boundary, so only a plugin built the way orka was may run (export.hpp).
+  const std::string toolchain = descriptor->toolchain != nullptr ? descriptor->toolchain : "";
+  if (toolchain != host_toolchain()) {
+    return refuse(path, LoadFailure::ToolchainMismatch,
+                  fmt::format("plugin {} ({}) was built with {}, but this orka ({}) was built "
+                              "with {}: rebuild the plugin with the same compiler, standard "
+                              "library, C++ standard and nlohmann_json (see `pkg-config "
+                              "--variable=toolchain orka`)",
+                              descriptor->name, path,
+                              toolchain.empty() ? std::string("an unrecorded toolchain")
+                                                : "\"" + toolchain + "\"",
+                              ORKA_VERSION, "\"" + host_toolchain() + "\""),
+                  descriptor->name);
+  }
 
   PluginModule module;
   module.path = path;
@@ -105,6 +121,8 @@ std::expected<PluginModule, PluginLoadError> open_plugin_module(const std::strin
   module.info.path = path;
   module.info.abi_major = major;
   module.info.abi_minor = minor;
+  module.info.toolchain = toolchain;
+  module.info.sdk_version = descriptor->sdk_version != nullptr ? descriptor->sdk_version : "";
   return module;
 }
 

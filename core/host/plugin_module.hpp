@@ -19,10 +19,14 @@ struct PluginModule {
 
 // dlopen(RTLD_NOW | RTLD_LOCAL), find `orka_plugin_entry`, and validate what it returns:
 // CannotOpen, NoEntrySymbol, BadDescriptor (null, too small, missing name or register
-// function) or AbiMismatch (different major, or a minor newer than the host's).
+// function), AbiMismatch (different major, or a minor newer than the host's) or
+// ToolchainMismatch (built with another compiler, library or standard: export.hpp).
 std::expected<PluginModule, PluginLoadError> open_plugin_module(const std::string& path);
 
 // "plugin ABI 1.0": the host's own version, for messages.
 std::string host_abi_string();
+
+// ORKA_BUILD_TOOLCHAIN as liborka was built: what every plugin must have been built with.
+std::string host_toolchain();
 
 }  // namespace orka::core

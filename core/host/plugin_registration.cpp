@@ -3,7 +3,7 @@
 namespace orka::core {
 
 PluginRegistration::PluginRegistration(Services& services, const CommandTable& commands,
-                                       const OpsDispatcher& ops, std::string owner)
+                                       const OpRegistry& ops, std::string owner)
     : services_(services),
       committed_commands_(commands),
       committed_ops_(ops),
@@ -21,23 +21,18 @@ Result<void> PluginRegistration::do_add_command(CommandSpec spec) {
   return {};
 }
 
-Result<void> PluginRegistration::do_provide(OpKind kind, std::shared_ptr<OrkaOps> ops) {
-  if (!ops)
-    return fail(ErrorKind::Invalid,
-                "provide(" + std::string(to_string(kind)) + ") was given no implementation");
-  std::optional<std::string> clash;
-  if (auto owner = committed_ops_.provider_of(kind)) {
-    clash = "the " + std::string(to_string(kind)) + " op is already provided by " + *owner;
-  } else {
-    for (const auto& staged : staged_ops_)
-      if (staged.first == kind)
-        clash = "the " + std::string(to_string(kind)) + " op is provided twice by " + owner_;
-  }
+Result<void> PluginRegistration::do_provide(OpRegistration registration) {
+  if (auto problem = op_registration_problem(registration)) return fail(ErrorKind::Invalid, *problem);
+  std::optional<std::string> clash = committed_ops_.conflict(registration);
+  for (const auto& staged : staged_ops_)
+    if (!clash && staged.name == registration.name && staged.version == registration.version)
+      clash = "the " + registration.name + " op (version " + std::to_string(registration.version) +
+              ") is provided twice by " + owner_;
   if (clash) {
     if (!name_conflict_) name_conflict_ = *clash;
     return fail(ErrorKind::Conflict, *clash);
   }
-  staged_ops_.emplace_back(kind, std::move(ops));
+  staged_ops_.push_back(std::move(registration));
   return {};
 }
 
@@ -47,9 +42,15 @@ std::vector<std::string> PluginRegistration::staged_command_names() const {
   return names;
 }
 
-void PluginRegistration::commit(CommandTable& commands, OpsDispatcher& ops) {
+std::vector<std::string> PluginRegistration::staged_op_names() const {
+  std::vector<std::string> names;
+  for (const auto& op : staged_ops_) names.push_back(op.name);
+  return names;
+}
+
+void PluginRegistration::commit(CommandTable& commands, OpRegistry& ops) {
   for (const auto& spec : staged_commands_.commands()) commands.add(spec, owner_);
-  for (auto& [kind, provider] : staged_ops_) ops.set_provider(kind, std::move(provider), owner_);
+  for (auto& op : staged_ops_) ops.add(std::move(op), owner_);
   staged_commands_ = {};
   staged_ops_.clear();
 }

@@ -11,34 +11,35 @@
 #include <vector>
 
 #include "host/command_table.hpp"
-#include "host/ops_dispatcher.hpp"
+#include "host/op_registry.hpp"
 #include "orka/plugin.hpp"
 
 namespace orka::core {
 
 class PluginRegistration final : public Registry {
  public:
-  PluginRegistration(Services& services, const CommandTable& commands,
-                     const OpsDispatcher& ops, std::string owner);
+  PluginRegistration(Services& services, const CommandTable& commands, const OpRegistry& ops,
+                     std::string owner);
 
   Services& services() override { return services_; }
 
   // The first name clash seen, as a sentence fragment ("command \"x\" is already ...").
   const std::optional<std::string>& name_conflict() const { return name_conflict_; }
   std::vector<std::string> staged_command_names() const;
-  void commit(CommandTable& commands, OpsDispatcher& ops);
+  std::vector<std::string> staged_op_names() const;
+  void commit(CommandTable& commands, OpRegistry& ops);
 
  protected:
   Result<void> do_add_command(CommandSpec spec) override;
-  Result<void> do_provide(OpKind kind, std::shared_ptr<OrkaOps> ops) override;
+  Result<void> do_provide(OpRegistration registration) override;
 
  private:
   Services& services_;
   const CommandTable& committed_commands_;
-  const OpsDispatcher& committed_ops_;
+  const OpRegistry& committed_ops_;
   const std::string owner_;
   CommandTable staged_commands_;
-  std::vector<std::pair<OpKind, std::shared_ptr<OrkaOps>>> staged_ops_;
+  std::vector<OpRegistration> staged_ops_;
   std::optional<std::string> name_conflict_;
 };
 

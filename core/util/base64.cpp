@@ -3,7 +3,8 @@
 #include <array>
 #include <cstdint>
 
-namespace orka::core {
+namespace orka {
+inline namespace ORKA_ABI_NAMESPACE {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -84,4 +85,5 @@ std::string encode_base64(std::string_view bytes) {
   return out;
 }
 
-}  // namespace orka::core
+}  // namespace ORKA_ABI_NAMESPACE
+}  // namespace orka

@@ -1,6 +1,7 @@
-// How a plugin describes its `orka ops <name>` command. A command parses its own flags
-// (Options → complete → validate → run, as kubectl does), calls OrkaOps, prints, and returns a
-// Result: it never exits the process, so a GUI can run the same command in-process.
+// How a plugin describes its `orka ops <name>` command. A command turns its flags into an op's
+// request, calls the op through CommandContext::ops and prints what comes back (the shape every
+// command shares is in command_shape.hpp). It returns a Result and never exits the process, so a
+// GUI can run the same command in-process.
 #pragma once
 
 #include <functional>
@@ -10,7 +11,7 @@
 
 #include "orka/cancel.hpp"
 #include "orka/error.hpp"
-#include "orka/ops.hpp"
+#include "orka/op.hpp"
 #include "orka/services.hpp"
 
 namespace orka {
@@ -18,7 +19,7 @@ inline namespace ORKA_ABI_NAMESPACE {
 
 struct CommandContext {
   Services& services;
-  OrkaOps& ops;
+  Ops& ops;  // every registered op (the command calls its own through it)
   std::string invoked_as;         // the name or alias the user typed ("cordon" / "uncordon")
   std::vector<std::string> args;  // everything after the command name, global flags removed
   std::ostream& out;

@@ -156,18 +156,18 @@ inline Result<WaitFlags> parse_wait_flags(const cxxopts::ParseResult& parsed,
   return flags;
 }
 
-// The frame the mutating commands share: a usage text that every usage error carries as its
-// hint, a cxxopts parser whose own flags come first and --json / -h,--help last, and the
-// --help page. Positional arguments stay in ParseResult::unmatched().
+// The frame every command shares (see command_shape.hpp): a usage text that every usage error
+// carries as its hint, a cxxopts parser whose own flags come first and --json / -h,--help last,
+// and the --help page. Positional arguments stay in ParseResult::unmatched().
 class CommandLine {
  public:
   // `json_help` describes --json for this command; empty: the command has no --json.
-  CommandLine(std::string program, std::string_view summary, std::string_view positional_help,
-              std::string usage, std::string json_help)
+  CommandLine(std::string program, std::string_view summary, std::string usage,
+              std::string json_help)
       : parser_(std::move(program), std::string(summary)),
         usage_(std::move(usage)),
         json_help_(std::move(json_help)) {
-    parser_.custom_help(std::string(positional_help));
+    parser_.custom_help("");  // the usage line above the summary says it already
   }
 
   cxxopts::OptionAdder add_options() { return parser_.add_options(); }
@@ -184,7 +184,30 @@ class CommandLine {
 
   void print_help(std::ostream& out) {
     add_common_flags();
-    out << hint() << "\n\n" << parser_.help() << '\n';
+    out << hint() << "\n\n" << parser_.help({}, /*print_usage=*/false) << '\n';
+  }
+
+  // An op's error about a field of its request (field_error) as a usage error about the flag
+  // that set the field; `flag_for(field)` names the flag ("" for a field no flag sets). With
+  // `about_command_line` (errors of complete/validate), every Invalid error becomes a usage error.
+  template <class FlagFor>
+  Error flag_error(Error error, FlagFor flag_for, bool about_command_line) const {
+    if (about_command_line && error.kind == ErrorKind::Usage && error.hint.empty())
+      error.hint = hint();
+    if (error.kind != ErrorKind::Invalid || error.http_status != 0) return error;
+    for (const auto& cause : error.causes) {
+      if (cause.type != kRequestFieldInvalid || cause.field.empty()) continue;
+      const std::string_view flag = flag_for(cause.field);
+      const std::string why = error.hint.empty() ? hint() : error.hint;
+      if (!flag.empty())
+        return make_error(ErrorKind::Usage, std::string(flag) + " " + cause.message, why);
+      if (about_command_line) return make_error(ErrorKind::Usage, cause.message, why);
+    }
+    if (about_command_line) {
+      error.kind = ErrorKind::Usage;
+      if (error.hint.empty()) error.hint = hint();
+    }
+    return error;
   }
 
  private:

@@ -56,6 +56,9 @@ struct StatusCause {
 // in it any more (an eviction is a create), but its pods are on their way out.
 inline constexpr std::string_view kNamespaceTerminatingCause = "NamespaceTerminating";
 
+// The cause type of an op's own refusal of a field of its request (see field_error in op.hpp).
+inline constexpr std::string_view kRequestFieldInvalid = "RequestFieldInvalid";
+
 struct Error {
   ErrorKind kind = ErrorKind::Internal;
   int http_status = 0;     // 0 when no HTTP response was involved

@@ -1,11 +1,13 @@
-// orka::Host: loads plugins, owns the services they share, and implements OrkaOps by
-// dispatching to the op each plugin registered. The CLI is one Host user; a GUI is another:
+// orka::Host: loads plugins, owns the services they share, and keeps the registry of the ops
+// and commands the plugins provide. The CLI is one Host user; a GUI is another
+// (docs/embedding.md, examples/embed):
 //
 //   orka::HostOptions options;
 //   options.kubeconfig = "/path/to/kubeconfig";
 //   auto host = orka::Host::create(options);          // reads nothing yet
 //   host->load_plugins();                             // flag dirs, ORKA_PLUGIN_PATH, install dir
-//   auto result = host->ops().scale({"web", "deploy", "api"}, 3, orka::ScaleMode::Subresource, {});
+//   orka::ScaleRequest request{{"api", "deploy", "web"}, 3};
+//   auto outcome = host->ops().run<orka::ScaleOp>(request);
 #pragma once
 
 #include <cstdint>
@@ -18,7 +20,7 @@
 #include "orka/command.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
-#include "orka/ops.hpp"
+#include "orka/op.hpp"
 #include "orka/services.hpp"
 
 namespace orka {
@@ -45,7 +47,10 @@ struct PluginInfo {
   std::string path;
   std::uint32_t abi_major = 0;
   std::uint32_t abi_minor = 0;
-  std::vector<std::string> commands;  // command names it added
+  std::string toolchain;               // what it was built with (export.hpp)
+  std::string sdk_version;             // the SDK it was built against
+  std::vector<std::string> commands;   // command names it added
+  std::vector<std::string> ops;        // op names it provided ("scale", ...)
 };
 
 enum class LoadFailure {
@@ -53,6 +58,7 @@ enum class LoadFailure {
   NoEntrySymbol,   // no orka_plugin_entry symbol
   BadDescriptor,   // entry returned null, struct too small, or missing fields
   AbiMismatch,     // different major, or newer minor than the host
+  ToolchainMismatch,  // built with another compiler, standard library, C++ standard or JSON library
   RegisterFailed,  // the register function returned an error or threw
   DuplicateName,   // a plugin (or command) with this name was already loaded; first one wins
 };
@@ -83,12 +89,19 @@ class ORKA_API Host {
   virtual const std::vector<CommandSpec>& commands() const = 0;
   virtual const CommandSpec* find_command(std::string_view name_or_alias) const = 0;
 
-  virtual OrkaOps& ops() = 0;
+  // Every op the plugins (and the host's user) provided: typed (ops().run<OpT>()) and by name
+  // with JSON (ops().run_json()).
+  virtual Ops& ops() = 0;
   virtual Services& services() = 0;
 
   // Registers a command or op from the host side (built-ins, tests, embedders).
   virtual Result<void> add_command(CommandSpec spec) = 0;
-  virtual Result<void> provide(OpKind kind, std::shared_ptr<OrkaOps> ops) = 0;
+  virtual Result<void> provide_op(OpRegistration registration) = 0;
+  template <class OpT, class Impl>
+  Result<void> provide(std::shared_ptr<Impl> impl, OpDeclaration declaration, JsonRunner json = {}) {
+    return provide_op(
+        make_op_registration<OpT>(std::move(impl), std::move(declaration), std::move(json)));
+  }
 
   // The Client to use instead of one built from kubeconfig (tests, embedders).
   virtual void set_client(std::shared_ptr<Client> client) = 0;

@@ -1,5 +1,6 @@
 // The op-plugin ABI. A plugin is a shared module exporting exactly one C symbol,
-// `orka_plugin_entry`, returning a descriptor the host checks before touching anything else.
+// `orka_plugin_entry`, returning a descriptor the host checks before touching anything else: the
+// ABI major and minor, then the toolchain it was built with (export.hpp states the rule).
 //
 //   static orka::Result<void> register_logs(orka::Registry& registry) { ... }
 //   ORKA_PLUGIN_DEFINE("logs", "0.1.0", "Print and follow container logs", register_logs)
@@ -12,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -19,7 +22,7 @@
 #include "orka/command.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
-#include "orka/ops.hpp"
+#include "orka/op.hpp"
 #include "orka/services.hpp"
 
 #define ORKA_PLUGIN_ENTRY_SYMBOL "orka_plugin_entry"
@@ -32,13 +35,15 @@ typedef struct orka_registry orka_registry;  // opaque: an orka::Registry on the
 typedef int (*orka_register_fn)(orka_registry* registry, char* error, size_t error_size);
 
 typedef struct orka_plugin_descriptor {
-  uint32_t abi_major;
+  uint32_t abi_major;    // first in every ABI: checked before anything else is read
   uint32_t abi_minor;
   uint32_t struct_size;  // sizeof(orka_plugin_descriptor) as the plugin saw it
   const char* name;      // unique among loaded plugins, e.g. "logs"
   const char* version;
   const char* summary;
   orka_register_fn register_plugin;
+  const char* toolchain;    // ORKA_BUILD_TOOLCHAIN: must equal the host's (export.hpp)
+  const char* sdk_version;  // ORKA_SDK_VERSION_STRING of the SDK it was built against
 } orka_plugin_descriptor;
 
 typedef const orka_plugin_descriptor* (*orka_plugin_entry_fn)(void);
@@ -58,58 +63,10 @@ auto guard_call(Fn&& fn) noexcept -> decltype(fn()) {
     return std::unexpected(make_error(ErrorKind::Internal, "plugin threw an unknown exception"));
   }
 }
-
-template <class StreamT, class Fn>
-StreamT guard_stream(Fn&& fn) noexcept {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    return StreamT::failed(make_error(ErrorKind::Internal, std::string("plugin threw: ") + e.what()));
-  } catch (...) {
-    return StreamT::failed(make_error(ErrorKind::Internal, "plugin threw an unknown exception"));
-  }
-}
-
-// Wraps a plugin's OrkaOps so that no exception leaves the plugin. Compiled into the plugin.
-class GuardedOps final : public OrkaOps {
- public:
-  explicit GuardedOps(std::shared_ptr<OrkaOps> inner) : inner_(std::move(inner)) {}
-  Stream<LogChunk> logs(const PodRef& p, const std::string& c, const LogOptions& o) override {
-    return guard_stream<Stream<LogChunk>>([&] { return inner_->logs(p, c, o); });
-  }
-  DuplexStream<ExecChunk, ExecStatus> exec(const PodRef& p, const std::string& c,
-                                           const std::vector<std::string>& cmd,
-                                           const ExecOptions& o) override {
-    return guard_stream<DuplexStream<ExecChunk, ExecStatus>>(
-        [&] { return inner_->exec(p, c, cmd, o); });
-  }
-  Stream<ForwardEvent> port_forward(const ObjectRef& t, const std::vector<PortMapping>& ports,
-                                    const ForwardOptions& o) override {
-    return guard_stream<Stream<ForwardEvent>>([&] { return inner_->port_forward(t, ports, o); });
-  }
-  Result<ScaleOutcome> scale(const ObjectRef& t, std::int32_t r, ScaleMode m,
-                             const ScaleOptions& o) override {
-    return guard_call([&] { return inner_->scale(t, r, m, o); });
-  }
-  Result<RolloutOutcome> rollout_restart(const ObjectRef& t, const RolloutOptions& o) override {
-    return guard_call([&] { return inner_->rollout_restart(t, o); });
-  }
-  Result<DeleteOutcome> delete_pod(const PodRef& p, const DeleteOptions& o) override {
-    return guard_call([&] { return inner_->delete_pod(p, o); });
-  }
-  Result<CordonOutcome> cordon(const std::string& n, bool on) override {
-    return guard_call([&] { return inner_->cordon(n, on); });
-  }
-  Result<DrainOutcome> drain(const std::string& n, const DrainOptions& o) override {
-    return guard_call([&] { return inner_->drain(n, o); });
-  }
-
- private:
-  std::shared_ptr<OrkaOps> inner_;
-};
 }  // namespace detail
 
-// What a plugin's register function receives. Implemented by the host.
+// What a plugin's register function receives. Implemented by the host (it may grow in a minor
+// ABI version; plugins call it and never derive from it).
 class Registry {
  public:
   virtual ~Registry() = default;
@@ -124,14 +81,18 @@ class Registry {
     return do_add_command(std::move(spec));
   }
 
-  // Makes `ops` the implementation of `kind` (only that method of `ops` is ever called).
-  Result<void> provide(OpKind kind, std::shared_ptr<OrkaOps> ops) {
-    return do_provide(kind, std::make_shared<detail::GuardedOps>(std::move(ops)));
+  // Registers `impl` as the op OpT (its kId names it) with what it needs from the cluster and,
+  // optionally, its JSON runner (the generic entry: Ops::run_json). One provider per op name and
+  // version; the first plugin to claim one keeps it.
+  template <class OpT, class Impl>
+  Result<void> provide(std::shared_ptr<Impl> impl, OpDeclaration declaration, JsonRunner json = {}) {
+    return do_provide(
+        make_op_registration<OpT>(std::move(impl), std::move(declaration), std::move(json)));
   }
 
  protected:
   virtual Result<void> do_add_command(CommandSpec spec) = 0;
-  virtual Result<void> do_provide(OpKind kind, std::shared_ptr<OrkaOps> ops) = 0;
+  virtual Result<void> do_provide(OpRegistration registration) = 0;
 };
 
 namespace detail {
@@ -168,14 +129,20 @@ int run_register(orka_registry* registry, char* error, size_t error_size, Fn fn)
 }  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka
 
-#define ORKA_PLUGIN_DEFINE(NAME, VERSION, SUMMARY, REGISTER_FN)                               \
-  static int orka_plugin_register_trampoline(orka_registry* registry, char* error,           \
-                                             size_t error_size) {                            \
-    return ::orka::detail::run_register(registry, error, error_size, REGISTER_FN);           \
-  }                                                                                           \
-  extern "C" ORKA_PLUGIN_EXPORT const orka_plugin_descriptor* orka_plugin_entry(void) {       \
-    static const orka_plugin_descriptor descriptor = {                                        \
-        ORKA_PLUGIN_ABI_MAJOR,   ORKA_PLUGIN_ABI_MINOR, sizeof(orka_plugin_descriptor), NAME, \
-        VERSION,                 SUMMARY,               &orka_plugin_register_trampoline};    \
-    return &descriptor;                                                                       \
+#define ORKA_PLUGIN_DEFINE(NAME, VERSION, SUMMARY, REGISTER_FN)                           \
+  static int orka_plugin_register_trampoline(orka_registry* registry, char* error,       \
+                                             size_t error_size) {                        \
+    return ::orka::detail::run_register(registry, error, error_size, REGISTER_FN);       \
+  }                                                                                       \
+  extern "C" ORKA_PLUGIN_EXPORT const orka_plugin_descriptor* orka_plugin_entry(void) {   \
+    static const orka_plugin_descriptor descriptor = {ORKA_PLUGIN_ABI_MAJOR,              \
+                                                      ORKA_PLUGIN_ABI_MINOR,              \
+                                                      sizeof(orka_plugin_descriptor),     \
+                                                      NAME,                               \
+                                                      VERSION,                            \
+                                                      SUMMARY,                            \
+                                                      &orka_plugin_register_trampoline,   \
+                                                      ORKA_BUILD_TOOLCHAIN,               \
+                                                      ORKA_SDK_VERSION_STRING};           \
+    return &descriptor;                                                                   \
   }

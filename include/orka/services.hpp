@@ -11,6 +11,7 @@
 #include "orka/client.hpp"
 #include "orka/discovery.hpp"
 #include "orka/error.hpp"
+#include "orka/transport_choice.hpp"
 
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
@@ -26,6 +27,9 @@ class Services {
   virtual int verbosity() const = 0;
   // Writes one diagnostic line (to stderr in the CLI) when verbosity() >= level.
   virtual void log(int level, std::string_view line) = 0;
+  // The API server's version (GET /version), asked once per host and shared by every op that
+  // chooses a wire form by it (exec, pf) and by caps. Added in plugin ABI 4.1, last.
+  virtual Result<ServerVersion> server_version(const CancelToken& cancel) = 0;
 };
 
 }  // namespace ORKA_ABI_NAMESPACE

@@ -240,6 +240,9 @@ class StreamWriter {
   }
   const CancelToken& cancel() const { return cancel_; }
   BoundedChannel<T>& channel() { return *channel_; }
+  // A writer into the same channel that stops on `cancel` (one of several producers, each
+  // with a token of its own).
+  StreamWriter with_cancel(CancelToken cancel) const { return StreamWriter(channel_, std::move(cancel)); }
 
  private:
   std::shared_ptr<BoundedChannel<T>> channel_;
@@ -363,6 +366,7 @@ class DuplexStream {
   }
 
   Stream<T, Outcome>& output() { return output_; }
+  const std::shared_ptr<DuplexInput>& input() const { return input_; }
   Received<T> next() { return output_.next(); }
   Result<void> write(std::string_view bytes) { return input_ ? input_->write(bytes) : no_input(); }
   Result<void> close_write() { return input_ ? input_->close_write() : no_input(); }

@@ -4,6 +4,7 @@
 // only when the server refused the upgrade itself, before anything ran.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,7 @@
 #include "orka/client.hpp"
 #include "orka/error.hpp"
 #include "orka/export.hpp"
-#include "orka/ops.hpp"
+#include "orka/ops/common.hpp"
 
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
@@ -29,6 +30,10 @@ struct ServerVersion {
 
 // GET /version. Minor versions like "20+" (managed clusters) count as 20.
 ORKA_API Result<ServerVersion> fetch_server_version(Client& client, const CancelToken& cancel);
+
+// Where an op gets the server version from: Services::server_version in a plugin (asked once per
+// host); empty: the op asks the server itself (fetch_server_version).
+using ServerVersionSource = std::function<Result<ServerVersion>(const CancelToken&)>;
 ORKA_API Result<ServerVersion> parse_server_version(std::string_view json_body);
 
 enum class WireTransport { WebSocket, Spdy, SpdyOverWebSocket };

@@ -1,55 +1,40 @@
 #include "cordon.hpp"
 
-#include "orka/object_names.hpp"
+#include "orka/nodes.hpp"
+#include "orka/op_json.hpp"
 
 namespace orka::cordon {
 
-namespace {
-Permission node_permission(const char* verb, const std::string& node) {
-  Permission p;
-  p.verb = verb;
-  p.resource = "nodes";
-  p.name = node;
-  return p;
-}
-}  // namespace
-
-ApiPath node_path(std::string_view node) {
-  return ApiPath::group_version("", "v1").segment("nodes").segment(node);
-}
-
-Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node, bool on,
-                                        const CancelToken& cancel) {
-  if (node.empty()) return fail(ErrorKind::Usage, "a node name is required");
-  if (auto valid = check_name("node", node, NameRule::Dns1123Subdomain); !valid)
-    return fail(valid.error());
-  const ApiPath path = node_path(node);
-  auto current = get_json(client, path, cancel, node_permission("get", node));
-  if (!current) {
-    Error error = current.error();
-    if (error.kind == ErrorKind::NotFound) {
-      error.message = "node \"" + node + "\" not found";
-      error.hint = "list nodes with `kubectl get nodes`";
-    }
-    return fail(std::move(error));
-  }
-  const bool unschedulable = current->value("/spec/unschedulable"_json_pointer, false);
-  CordonOutcome outcome;
-  outcome.node = node;
-  if (unschedulable == on) return outcome;
-
-  nlohmann::json patch = {{"spec", {{"unschedulable", on}}}};
-  auto patched = send_json(client, "PATCH", path, patch, "application/merge-patch+json", cancel,
-                           node_permission("patch", node));
-  if (!patched) return fail(patched.error());
-  outcome.changed = true;
-  return outcome;
-}
-
-Result<CordonOutcome> CordonOps::cordon(const std::string& node, bool on) {
+Result<CordonOutcome> CordonOps::run(const CordonRequest& request) {
   auto client = services_.client();
   if (!client) return fail(client.error());
-  return set_unschedulable(**client, node, on, CancelToken{});
+  return set_unschedulable(**client, request.node, request.on, request.cancel);
+}
+
+OpDeclaration cordon_declaration() {
+  OpDeclaration declaration;
+  declaration.summary = "Mark a node unschedulable, or schedulable again";
+  declaration.requirements.push_back(op_requirement("patch", "", "nodes", "", PermissionScope::Cluster));
+  return declaration;
+}
+
+Result<CordonRequest> cordon_request_from_json(const nlohmann::json& json) {
+  CordonRequest request;
+  JsonRequest reader(json, "cordon");
+  reader.required("node", request.node).optional("on", request.on);
+  if (auto read = reader.finish(); !read) return fail(read.error());
+  return request;
+}
+
+nlohmann::json cordon_result_json(const CordonOutcome& outcome, bool on) {
+  return {{"node", outcome.node}, {"unschedulable", on}, {"changed", outcome.changed}};
+}
+
+JsonRunner cordon_json_runner(std::shared_ptr<CordonOp> op) {
+  return one_shot_json_runner(std::move(op), cordon_request_from_json,
+                              [](const auto& outcome, const auto& request) {
+                                return cordon_result_json(outcome, request.on);
+                              });
 }
 
 }  // namespace orka::cordon

@@ -51,10 +51,13 @@ nlohmann::json delete_options_body(const std::string& uid, std::optional<std::in
   return body;
 }
 
-Result<DeleteOutcome> DeleteOps::delete_pod(const PodRef& pod, const DeleteOptions& options) {
-  if (pod.name.empty()) return fail(ErrorKind::Usage, "a pod name is required");
+Result<DeleteOutcome> DeleteOps::run(const DeleteRequest& request) {
+  const PodRef& pod = request.pod;
+  const DeleteOptions& options = request.options;
+  if (pod.name.empty()) return fail_field("pod", "is required");
   if (options.grace_period_seconds && *options.grace_period_seconds < 0)
-    return fail(ErrorKind::Usage, "--grace-period must be 0 or more seconds");
+    return fail_field("grace_period_seconds", "must be 0 or more");
+  if (options.timeout.count() < 0) return fail_field("timeout", "must not be negative");
   auto client_result = services_.client();
   if (!client_result) return fail(client_result.error());
   Client& client = **client_result;

@@ -23,14 +23,24 @@ std::string force_warning(std::optional<std::int64_t> requested, bool force);
 // The metav1.DeleteOptions body: preconditions.uid, and gracePeriodSeconds when set.
 nlohmann::json delete_options_body(const std::string& uid, std::optional<std::int64_t> grace);
 
-class DeleteOps final : public OrkaOps {
+class DeleteOps final : public DeletePodOp {
  public:
   explicit DeleteOps(Services& services) : services_(services) {}
-  Result<DeleteOutcome> delete_pod(const PodRef& pod, const DeleteOptions& options) override;
+  Result<DeleteOutcome> run(const DeleteRequest& request) override;
 
  private:
   Services& services_;
 };
+
+// What `orka ops caps` shows for delete.
+OpDeclaration delete_declaration();
+
+// The JSON forms: the request ({"pod": "web-0", "namespace": "x", "grace_period_seconds": 0,
+// "force": false, "wait": true, "timeout": "1m"}) and the result object `orka ops delete --json`
+// prints per pod.
+Result<DeleteRequest> delete_request_from_json(const nlohmann::json& request);
+nlohmann::json delete_result_json(const DeleteOutcome& outcome);
+JsonRunner delete_json_runner(std::shared_ptr<DeletePodOp> op);
 
 CommandSpec delete_command();
 

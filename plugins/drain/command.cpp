@@ -1,14 +1,15 @@
 // `orka ops drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--grace-period S]
 //  [--timeout D] [--pod-selector SEL] [--disable-eviction] [--skip-wait-for-delete-timeout S]
-//  [--dry-run] [--json]`.
+//  [--parallel N] [--dry-run] [--json]`: flags → DrainRequest → the drain op → what happened to
+//  each pod, and one result line.
 #include <cxxopts.hpp>
 #include <fmt/format.h>
 
 #include <ostream>
 
 #include "drain.hpp"
-#include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
+#include "orka/command_shape.hpp"
 #include "orka/duration.hpp"
 #include "orka/object_names.hpp"
 
@@ -16,124 +17,118 @@ namespace orka::drain {
 
 namespace {
 
-constexpr const char* kUsage =
-    "orka ops drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]\n"
-    "                [--grace-period S] [--timeout D] [--pod-selector SEL] [--disable-eviction]\n"
-    "                [--skip-wait-for-delete-timeout S] [--dry-run] [--json]";
-constexpr const char* kSummary = "Cordon a node and evict its pods";
-
-struct DrainCommandOptions {
-  std::string node;
-  DrainOptions op;
+struct DrainCommand {
+  DrainRequest request;
   bool json = false;
-  bool help = false;
-};
 
-CommandLine command_line() {
-  CommandLine cli("orka ops drain", kSummary, "NODE [flags]", kUsage,
-                  "print JSON Lines progress events and a final result object");
-  cli.add_options()
-      ("ignore-daemonsets", "leave DaemonSet-managed pods in place instead of refusing")
-      ("delete-emptydir-data", "evict pods with emptyDir volumes (their data is lost)")
-      ("delete-local-data", "old name of --delete-emptydir-data")
-      ("force", "also delete pods no controller manages (they are not recreated)")
-      ("grace-period", "seconds each pod gets to stop; -1: its own terminationGracePeriodSeconds",
-       cxxopts::value<long long>()->default_value("-1"))
-      ("timeout", "give up after this long in total (e.g. 90s, 5m); 0: no limit",
-       cxxopts::value<std::string>()->default_value("0"))
-      ("pod-selector", "only evict pods matching this label selector",
-       cxxopts::value<std::string>()->default_value(""))
-      ("disable-eviction", "delete pods instead of evicting them (bypasses PodDisruptionBudgets)")
-      ("skip-wait-for-delete-timeout", "skip pods terminating for longer than this many seconds",
-       cxxopts::value<long long>()->default_value("0"))
-      ("dry-run", "show what would be evicted and refused; change nothing");
-  return cli;
-}
-
-Result<DrainCommandOptions> parse(CommandLine& cli, const CommandContext& ctx) {
-  auto parsed_or = cli.parse(ctx.args);
-  if (!parsed_or) return fail(parsed_or.error());
-  const cxxopts::ParseResult& parsed = *parsed_or;
-  DrainCommandOptions options;
-  options.help = parsed.count("help") > 0;
-  if (options.help) return options;
-  options.json = parsed.count("json") > 0;
-  auto& op = options.op;
-  op.ignore_daemonsets = parsed.count("ignore-daemonsets") > 0;
-  op.delete_emptydir_data =
-      parsed.count("delete-emptydir-data") > 0 || parsed.count("delete-local-data") > 0;
-  op.force = parsed.count("force") > 0;
-  op.disable_eviction = parsed.count("disable-eviction") > 0;
-  op.dry_run = parsed.count("dry-run") > 0;
-  op.pod_selector = parsed["pod-selector"].as<std::string>();
-  const long long grace = parsed["grace-period"].as<long long>();
-  if (grace < -1) return fail(cli.usage_error("--grace-period must be -1 (the pod's own) or 0 or more"));
-  if (grace >= 0) op.grace_period_seconds = grace;
-  const long long skip = parsed["skip-wait-for-delete-timeout"].as<long long>();
-  if (skip < 0) return fail(cli.usage_error("--skip-wait-for-delete-timeout must be 0 or more seconds"));
-  if (skip > 0) op.skip_wait_for_delete_timeout_seconds = skip;
-  auto timeout = parse_duration(parsed["timeout"].as<std::string>(), "--timeout");
-  if (!timeout) return fail(timeout.error());
-  op.timeout = *timeout;
-  const auto positional = parsed.unmatched();
-  if (positional.empty()) return fail(cli.usage_error("name the node to drain"));
-  if (positional.size() > 1) return fail(cli.usage_error("drain one node at a time"));
-  options.node = positional.front();
-  if (auto slash = options.node.find('/'); slash != std::string::npos) {
-    const std::string type = options.node.substr(0, slash);
-    if (type != "node" && type != "nodes" && type != "no")
-      return fail(cli.usage_error(fmt::format("{}: only nodes can be drained", quote_name(options.node))));
-    options.node = options.node.substr(slash + 1);
+  static CommandInfo info() {
+    return {"drain",
+            {},
+            "Cordon a node and evict its pods",
+            "orka ops drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]\n"
+            "                [--grace-period S] [--timeout D] [--pod-selector SEL] [--disable-eviction]\n"
+            "                [--skip-wait-for-delete-timeout S] [--parallel N] [--dry-run] [--json]",
+            "print JSON Lines progress events and a final result object"};
   }
-  if (options.node.empty()) return fail(cli.usage_error("name the node to drain"));
-  return options;
-}
+  static void add_flags(cxxopts::OptionAdder add) {
+    add("ignore-daemonsets", "leave DaemonSet-managed pods in place instead of refusing")
+       ("delete-emptydir-data", "evict pods with emptyDir volumes (their data is lost)")
+       ("delete-local-data", "old name of --delete-emptydir-data")
+       ("force", "also delete pods no controller manages (they are not recreated)")
+       ("grace-period", "seconds each pod gets to stop; -1: its own terminationGracePeriodSeconds",
+        cxxopts::value<long long>()->default_value("-1"))
+       ("timeout", "give up after this long in total (e.g. 90s, 5m); 0: no limit",
+        cxxopts::value<std::string>()->default_value("0"))
+       ("pod-selector", "only evict pods matching this label selector",
+        cxxopts::value<std::string>()->default_value(""))
+       ("disable-eviction", "delete pods instead of evicting them (bypasses PodDisruptionBudgets)")
+       ("skip-wait-for-delete-timeout", "skip pods terminating for longer than this many seconds",
+        cxxopts::value<long long>()->default_value("0"))
+       ("parallel", "evictions in flight at once (a pod a PodDisruptionBudget holds back does not "
+                    "hold a place while it waits)",
+        cxxopts::value<long long>()->default_value(std::to_string(kDefaultDrainParallel)))
+       ("dry-run", "show what would be evicted and refused; change nothing");
+  }
+  static std::string_view flag_for(std::string_view field) {
+    if (field == "grace_period_seconds") return "--grace-period";
+    if (field == "skip_wait_for_delete_timeout_seconds") return "--skip-wait-for-delete-timeout";
+    if (field == "parallel") return "--parallel";
+    if (field == "timeout") return "--timeout";
+    if (field == "pod_selector") return "--pod-selector";
+    return {};
+  }
 
-}  // namespace
+  Result<void> complete(const CommandArgs& args, CommandContext&) {
+    json = args.json;
+    const auto& flags = args.flags;
+    DrainOptions& options = request.options;
+    options.ignore_daemonsets = flags.count("ignore-daemonsets") > 0;
+    options.delete_emptydir_data =
+        flags.count("delete-emptydir-data") > 0 || flags.count("delete-local-data") > 0;
+    options.force = flags.count("force") > 0;
+    options.disable_eviction = flags.count("disable-eviction") > 0;
+    options.dry_run = flags.count("dry-run") > 0;
+    options.pod_selector = flags["pod-selector"].as<std::string>();
+    const long long grace = flags["grace-period"].as<long long>();
+    if (grace < -1)
+      return fail_field("grace_period_seconds", "must be -1 (the pod's own) or 0 or more");
+    if (grace >= 0) options.grace_period_seconds = grace;
+    const long long skip = flags["skip-wait-for-delete-timeout"].as<long long>();
+    if (skip < 0) return fail_field("skip_wait_for_delete_timeout_seconds", "must be 0 or more seconds");
+    if (skip > 0) options.skip_wait_for_delete_timeout_seconds = skip;
+    const long long parallel = flags["parallel"].as<long long>();
+    if (parallel < 1) return fail_field("parallel", "must be at least 1");
+    options.parallel = static_cast<std::size_t>(parallel);
+    auto timeout = parse_duration(flags["timeout"].as<std::string>(), "--timeout");
+    if (!timeout) return fail(timeout.error());
+    options.timeout = *timeout;
 
-CommandSpec drain_command() {
-  CommandSpec spec;
-  spec.name = "drain";
-  spec.summary = kSummary;
-  spec.usage = "orka ops drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [flags]";
-  spec.run = [](CommandContext& ctx) -> Result<int> {
-    CommandLine cli = command_line();
-    auto options = parse(cli, ctx);
-    if (!options) return fail(options.error());
-    if (options->help) {
-      cli.print_help(ctx.out);
-      return 0;
+    const auto& positional = args.positional;
+    if (positional.empty()) return fail(ErrorKind::Usage, "name the node to drain");
+    if (positional.size() > 1) return fail(ErrorKind::Usage, "drain one node at a time");
+    request.node = positional.front();
+    if (auto slash = request.node.find('/'); slash != std::string::npos) {
+      const std::string type = request.node.substr(0, slash);
+      if (type != "node" && type != "nodes" && type != "no")
+        return fail(ErrorKind::Usage,
+                    fmt::format("{}: only nodes can be drained", quote_name(request.node)));
+      request.node = request.node.substr(slash + 1);
     }
+    if (request.node.empty()) return fail(ErrorKind::Usage, "name the node to drain");
+    return {};
+  }
+
+  Result<void> validate() const { return validate_drain_request(request); }
+
+  Result<int> run(CommandContext& ctx) {
     // What each pod came to stays on screen; "blocked" and "waiting" pass on the status line.
-    CommandOutput output(ctx, options->json,
+    CommandOutput output(ctx, json,
                          {.kept = {"cordoned", "warning", "evicting", "evicted",
                                    "namespace-terminating", "deleted", "gone", "would-evict",
                                    "failed", "info"},
                           .on_stdout = true});
-    options->op.cancel = ctx.cancel;
-    options->op.progress = output.progress();
-    auto outcome = ctx.ops.drain(options->node, options->op);
+    request.options.cancel = ctx.cancel;
+    request.options.progress = output.progress();
+    auto outcome = ctx.ops.run<DrainOp>(request);
     output.finish();
     if (!outcome) return fail(outcome.error());
     if (output.json()) {
-      output.write_json({{"event", "result"},
-                         {"node", outcome->node},
-                         {"dry_run", options->op.dry_run},
-                         {"evicted", outcome->evicted},
-                         {"left_with_namespace", outcome->left_with_namespace},
-                         {"skipped", outcome->skipped}});
-    } else {
-      ctx.out << "node/" << outcome->node << " drained"
-              << (options->op.dry_run ? " (dry run: nothing was changed)" : "");
-      if (!outcome->left_with_namespace.empty())
-        ctx.out << fmt::format(" ({} went with their namespace's deletion instead of an eviction: {})",
-                               outcome->left_with_namespace.size(),
-                               fmt::join(outcome->left_with_namespace, ", "));
-      ctx.out << '\n';
+      output.write_json(drain_result_json(*outcome, request.options.dry_run));
+      return 0;
     }
+    ctx.out << "node/" << outcome->node << " drained"
+            << (request.options.dry_run ? " (dry run: nothing was changed)" : "");
+    if (!outcome->left_with_namespace.empty())
+      ctx.out << fmt::format(" ({} went with their namespace's deletion instead of an eviction: {})",
+                             outcome->left_with_namespace.size(),
+                             fmt::join(outcome->left_with_namespace, ", "));
+    ctx.out << '\n';
     return 0;
-  };
-  return spec;
-}
+  }
+};
+
+}  // namespace
+
+CommandSpec drain_command() { return command_spec<DrainCommand>(); }
 
 }  // namespace orka::drain

@@ -3,13 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "../cordon/cordon.hpp"
 #include "orka/duration.hpp"
+#include "orka/nodes.hpp"
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
 #include "orka/timestamp.hpp"
@@ -72,7 +74,7 @@ class Drainer {
   Result<DrainOutcome> run() {
     if (auto valid = check_name("node", node_, NameRule::Dns1123Subdomain); !valid)
       return fail(valid.error());
-    auto node = get_json(client_, cordon::node_path(node_), options_.cancel,
+    auto node = get_json(client_, node_path(node_), options_.cancel,
                          permission("get", "", "nodes", "", node_));
     if (!node) {
       Error error = node.error();
@@ -80,7 +82,7 @@ class Drainer {
       return fail(std::move(error));
     }
     if (!options_.dry_run) {
-      auto cordoned = cordon::set_unschedulable(client_, node_, true, options_.cancel);
+      auto cordoned = set_unschedulable(client_, node_, true, options_.cancel);
       if (!cordoned) return fail(cordoned.error());
       report("cordoned",
              fmt::format("node/{} {}cordoned", node_, cordoned->changed ? "" : "already "),
@@ -142,11 +144,7 @@ class Drainer {
                          tasks_.size(), node_),
              {{"total", tasks_.size()}, {"mode", eviction_version ? "evict" : "delete"}});
 
-    std::vector<std::thread> workers;
-    workers.reserve(tasks_.size());
-    for (auto& task : tasks_)
-      workers.emplace_back([this, &task, &eviction_version] { remove_pod(task, eviction_version); });
-    for (auto& worker : workers) worker.join();
+    remove_all(eviction_version);
 
     wait_until_terminated();
 
@@ -174,12 +172,6 @@ class Drainer {
 
  private:
   bool expired() const { return deadline_ && Clock::now() >= *deadline_; }
-
-  std::chrono::milliseconds remaining() const {
-    if (!deadline_) return std::chrono::milliseconds::max();
-    return std::max(std::chrono::milliseconds(0),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()));
-  }
 
   void report(const char* phase, std::string message, nlohmann::json data) {
     if (!options_.progress) return;
@@ -252,16 +244,81 @@ class Drainer {
     return "blocked by a PodDisruptionBudget: " + server_message;
   }
 
-  void remove_pod(PodTask& task, const std::optional<std::string>& eviction_version) {
-    while (true) {
-      if (options_.cancel.cancelled()) {
+  // Evicts (or deletes) the tasks with at most options_.parallel requests in flight. A pod that
+  // must be asked again later (a PodDisruptionBudget, a terminating namespace) goes back to the
+  // queue with a time, so it never holds a worker while it waits.
+  void remove_all(const std::optional<std::string>& eviction_version) {
+    struct Due {
+      Clock::time_point at;
+      std::size_t task;
+    };
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::size_t> ready;
+    std::vector<Due> later;
+    std::size_t unfinished = tasks_.size();
+    for (std::size_t i = 0; i < tasks_.size(); ++i) ready.push_back(i);
+    auto wake = options_.cancel.on_cancel([&] {
+      { std::lock_guard lock(mutex); }
+      changed.notify_all();
+    });
+
+    auto work = [&] {
+      std::unique_lock lock(mutex);
+      for (;;) {
+        if (unfinished == 0 || options_.cancel.cancelled() || expired()) return;
+        const auto now = Clock::now();
+        for (auto it = later.begin(); it != later.end();) {
+          if (it->at <= now) {
+            ready.push_back(it->task);
+            it = later.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        if (ready.empty()) {
+          auto until = deadline_.value_or(Clock::time_point::max());
+          for (const auto& due : later) until = std::min(until, due.at);
+          if (until == Clock::time_point::max())
+            changed.wait(lock);
+          else
+            changed.wait_until(lock, until);
+          continue;
+        }
+        const std::size_t index = ready.front();
+        ready.pop_front();
+        lock.unlock();
+        const auto retry_after = attempt(tasks_[index], eviction_version);
+        lock.lock();
+        if (retry_after) {
+          later.push_back(Due{Clock::now() + *retry_after, index});
+        } else {
+          --unfinished;
+        }
+        changed.notify_all();
+      }
+    };
+    const std::size_t count = std::max<std::size_t>(1, std::min(options_.parallel, tasks_.size()));
+    std::vector<std::thread> workers;
+    workers.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) workers.emplace_back(work);
+    for (auto& worker : workers) worker.join();
+    wake.reset();
+
+    for (auto& task : tasks_) {
+      if (task.state != PodTask::State::Pending && task.state != PodTask::State::Blocked) continue;
+      if (options_.cancel.cancelled())
         set_failed(task, make_error(ErrorKind::Cancelled, "cancelled"));
-        return;
-      }
-      if (expired()) {
-        if (task.state != PodTask::State::Blocked) task.why = "not evicted before the timeout";
-        return;  // stays Pending/Blocked: reported as remaining
-      }
+      else if (task.state != PodTask::State::Blocked)
+        task.why = "not evicted before the timeout";  // stays Pending: reported as remaining
+    }
+  }
+
+  // One try at evicting (or deleting) `task`; the time to wait before the next try, or nullopt
+  // when the pod is done with (evicted, gone, failed).
+  std::optional<std::chrono::milliseconds> attempt(PodTask& task,
+                                                   const std::optional<std::string>& eviction_version) {
+    {
       Result<nlohmann::json> sent;
       const ApiPath path = pod_path(task.namespace_, task.name);
       if (eviction_version) {
@@ -284,13 +341,14 @@ class Drainer {
                fmt::format("pod {} {} ({}/{})", task.key,
                            eviction_version ? "evicted" : "deleted", count_done(), tasks_.size()),
                {{"pod", task.key}, {"done", count_done()}, {"total", tasks_.size()}});
-        return;
+        return std::nullopt;
       }
       const Error& error = sent.error();
+      if (error.kind == ErrorKind::Cancelled) return std::nullopt;  // reported after the pool
       // Already gone, or replaced by a new pod (the UID precondition failed): nothing to evict.
       if (error.kind == ErrorKind::NotFound || error.http_status == 409) {
         mark_already_gone(task);
-        return;
+        return std::nullopt;
       }
       if (error.http_status == 429 && eviction_version) {
         std::string why = blocking_budget(task, *eviction_version, error.message);
@@ -299,18 +357,16 @@ class Drainer {
                fmt::format("pod {}: eviction {}; retrying every {}", task.key, why,
                            format_duration(retry_interval_)),
                {{"pod", task.key}, {"reason", why}});
-        options_.cancel.wait_for(std::min(retry_interval_, remaining()));
-        continue;
+        return retry_interval_;
       }
       if (has_cause(error, kNamespaceTerminatingCause)) {
-        if (await_namespace_deletion(task, path)) return;
-        options_.cancel.wait_for(std::min(retry_interval_, remaining()));
-        continue;
+        if (await_namespace_deletion(task, path)) return std::nullopt;
+        return retry_interval_;
       }
       set_failed(task, error);
       report("failed", fmt::format("pod {}: {}", task.key, error.message),
              {{"pod", task.key}, {"error", error.message}});
-      return;
+      return std::nullopt;
     }
   }
 
@@ -504,13 +560,24 @@ nlohmann::json eviction_body(const std::string& group_version, const nlohmann::j
           {"deleteOptions", std::move(delete_options)}};
 }
 
-Result<DrainOutcome> DrainOps::drain(const std::string& node, const DrainOptions& options) {
-  if (node.empty()) return fail(ErrorKind::Usage, "a node name is required");
+Result<void> validate_drain_request(const DrainRequest& request) {
+  const DrainOptions& options = request.options;
+  if (request.node.empty()) return fail_field("node", "is required");
   if (options.grace_period_seconds && *options.grace_period_seconds < 0)
-    return fail(ErrorKind::Usage, "--grace-period must be 0 or more seconds (or -1: the pod's own)");
+    return fail_field("grace_period_seconds", "must be 0 or more");
+  if (options.skip_wait_for_delete_timeout_seconds &&
+      *options.skip_wait_for_delete_timeout_seconds < 0)
+    return fail_field("skip_wait_for_delete_timeout_seconds", "must be 0 or more");
+  if (options.parallel == 0) return fail_field("parallel", "must be at least 1");
+  if (options.timeout.count() < 0) return fail_field("timeout", "must not be negative");
+  return {};
+}
+
+Result<DrainOutcome> DrainOps::run(const DrainRequest& request) {
+  if (auto valid = validate_drain_request(request); !valid) return fail(valid.error());
   auto client = services_.client();
   if (!client) return fail(client.error());
-  Drainer drainer(services_, **client, node, options, pdb_retry_interval);
+  Drainer drainer(services_, **client, request.node, request.options, pdb_retry_interval);
   return drainer.run();
 }
 

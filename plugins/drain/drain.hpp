@@ -1,7 +1,7 @@
 // The drain op: cordon the node, refuse (listing every reason at once) when a pod needs a flag,
-// then evict the pods in parallel through the eviction subresource (or delete them), retrying
-// PodDisruptionBudget refusals every 5 s, and wait until every evicted pod's UID is gone — all
-// under one deadline. On failure the node stays cordoned and the error lists what remains.
+// then evict the pods through the eviction subresource (or delete them) with at most
+// `parallel` requests in flight, asking again every 5 s for pods a PodDisruptionBudget protects,
+// and wait until every evicted pod's UID is gone — all under one deadline. On failure the node stays cordoned and the error lists what remains.
 #pragma once
 
 #include <chrono>
@@ -22,10 +22,13 @@ namespace orka::drain {
 nlohmann::json eviction_body(const std::string& group_version, const nlohmann::json& pod,
                              std::optional<std::int64_t> grace_period_seconds);
 
-class DrainOps final : public OrkaOps {
+// The request's own rules (field errors), checked before any request is sent.
+Result<void> validate_drain_request(const DrainRequest& request);
+
+class DrainOps final : public DrainOp {
  public:
   explicit DrainOps(Services& services) : services_(services) {}
-  Result<DrainOutcome> drain(const std::string& node, const DrainOptions& options) override;
+  Result<DrainOutcome> run(const DrainRequest& request) override;
 
   // How long to wait before evicting again a pod a PodDisruptionBudget protects.
   std::chrono::milliseconds pdb_retry_interval{5000};
@@ -33,6 +36,15 @@ class DrainOps final : public OrkaOps {
  private:
   Services& services_;
 };
+
+// What `orka ops caps` shows for drain.
+OpDeclaration drain_declaration();
+
+// The JSON forms: the request ({"node": "n1", "ignore_daemonsets": true, ..., "parallel": 8,
+// "timeout": "5m", "dry_run": false}) and the result object `orka ops drain --json` prints last.
+Result<DrainRequest> drain_request_from_json(const nlohmann::json& request);
+nlohmann::json drain_result_json(const DrainOutcome& outcome, bool dry_run);
+JsonRunner drain_json_runner(std::shared_ptr<DrainOp> op);
 
 CommandSpec drain_command();
 

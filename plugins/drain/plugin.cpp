@@ -1,4 +1,4 @@
-// The `drain` op plugin: provides OrkaOps::drain and registers `orka ops drain`.
+// The `drain` op plugin: provides the drain op and registers `orka ops drain`.
 #include <memory>
 
 #include "drain.hpp"
@@ -7,11 +7,14 @@
 namespace {
 
 orka::Result<void> register_drain(orka::Registry& registry) {
-  auto ops = std::make_shared<orka::drain::DrainOps>(registry.services());
-  if (auto provided = registry.provide(orka::OpKind::Drain, ops); !provided) return provided;
+  auto op = std::make_shared<orka::drain::DrainOps>(registry.services());
+  if (auto provided = registry.provide<orka::DrainOp>(op, orka::drain::drain_declaration(),
+                                                      orka::drain::drain_json_runner(op));
+      !provided)
+    return provided;
   return registry.add_command(orka::drain::drain_command());
 }
 
 }  // namespace
 
-ORKA_PLUGIN_DEFINE("drain", "0.1.0", "Cordon a node and evict its pods", register_drain)
+ORKA_PLUGIN_DEFINE("drain", "0.2.0", "Cordon a node and evict its pods", register_drain)

@@ -7,6 +7,7 @@
 #include "exec_spdy.hpp"
 #include "exec_websocket.hpp"
 #include "orka/channels.hpp"
+#include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
 #include "orka/transport_choice.hpp"
 
@@ -54,13 +55,64 @@ std::string exec_path(const std::string& namespace_, const std::string& pod,
   return path.str();
 }
 
-Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
-                     const std::vector<std::string>& command, const ExecOptions& options) {
-  if (command.empty())
-    return Duplex::failed(make_error(ErrorKind::Usage, "no command to run", "put it after --"));
+Result<void> validate_exec_request(const ExecRequest& request) {
+  if (request.target.empty()) return fail_field("target", "must name the pod (or TYPE/NAME) to run in");
+  if (request.command.empty()) return fail_field("command", "must name the command to run");
+  return {};
+}
+
+Result<ExecTarget> ExecOps::resolve_target(Client& client, const std::string& namespace_,
+                                           const ExecRequest& request) {
+  auto target = parse_pod_target(request.target, /*allow_service=*/false);
+  if (!target) return fail(target.error());
+  ExecTarget chosen;
+  chosen.container = request.container;
+  // A pod and a container named: nothing to look up (the exec request itself says if either
+  // is missing), which saves a round trip.
+  if (target->kind == PodTargetKind::Pod && !request.container.empty()) {
+    chosen.pod = target->name;
+    return chosen;
+  }
+  nlohmann::json pod;
+  if (target->kind == PodTargetKind::Pod) {
+    auto got = get_pod(client, namespace_, target->name, request.options.cancel);
+    if (!got) return fail(got.error());
+    pod = std::move(*got);
+  } else {
+    auto pods = resolve_pods(client, namespace_, *target, request.options.cancel);
+    if (!pods) return fail(pods.error());
+    auto picked = pick_pod(*pods, *target, namespace_);
+    if (!picked) return fail(picked.error());
+    pod = std::move(*picked);
+  }
+  chosen.pod = pod_name(pod);
+  chosen.containers = container_names(pod, false);
+  if (chosen.container.empty()) {
+    chosen.container = default_container(pod);
+    chosen.container_defaulted = true;
+  }
+  return chosen;
+}
+
+Duplex ExecOps::run(const ExecRequest& exec_request) {
+  if (auto valid = validate_exec_request(exec_request); !valid) return Duplex::failed(valid.error());
+  const ExecOptions& options = exec_request.options;
+  const std::vector<std::string>& command = exec_request.command;
   auto client = client_source_();
   if (!client) return Duplex::failed(client.error());
-  const std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
+  const std::string namespace_ =
+      exec_request.namespace_.empty() ? (*client)->default_namespace() : exec_request.namespace_;
+  if (auto valid = check_namespace(namespace_); !valid) return Duplex::failed(valid.error());
+  auto target = resolve_target(**client, namespace_, exec_request);
+  if (!target) return Duplex::failed(target.error());
+  if (options.on_target) options.on_target(*target);
+  return exec(**client, PodRef{namespace_, target->pod}, target->container, command, options);
+}
+
+Duplex ExecOps::exec(Client& client, const PodRef& pod, const std::string& container,
+                     const std::vector<std::string>& command, const ExecOptions& options) {
+  const std::string& namespace_ = pod.namespace_;
+  if (command.empty()) return Duplex::failed(field_error("command", "must name the command to run"));
   if (auto valid = check_pod_names(namespace_, pod.name); !valid)
     return Duplex::failed(valid.error());
   UpgradeRequest request;
@@ -71,7 +123,7 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
 
   std::optional<ServerVersion> server;
   if (options.transport == StreamTransport::Auto) {
-    if (auto version = fetch_server_version(**client, cancel))
+    if (auto version = server_version_ ? server_version_(cancel) : fetch_server_version(client, cancel))
       server = std::move(*version);
     else
       log(1, fmt::format("exec: could not read the server version ({}); choosing without it",
@@ -86,7 +138,7 @@ Duplex ExecOps::exec(const PodRef& pod, const std::string& container,
     const TransportAttempt& attempt = plan.attempts[i];
     request.protocols = attempt.protocols;
     std::string protocol;
-    auto started = start_attempt(**client, request, attempt, options, cancel, protocol);
+    auto started = start_attempt(client, request, attempt, options, cancel, protocol);
     if (started) {
       log(1, fmt::format("exec: using {} ({})", to_string(attempt.wire), protocol));
       return std::move(*started);

@@ -5,15 +5,16 @@
 namespace orka::streaming {
 
 Result<std::shared_ptr<const RE2>> compile_pattern(const std::string& pattern,
-                                                   std::string_view flag) {
+                                                   std::string_view field) {
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(pattern, options);
-  if (!re->ok())
-    return fail(ErrorKind::Usage,
-                fmt::format("{} \"{}\" is not a valid regular expression: {}", flag, pattern,
-                            re->error()),
-                "patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax)");
+  if (!re->ok()) {
+    Error error = field_error(field, fmt::format("\"{}\" is not a valid regular expression: {}",
+                                                 pattern, re->error()));
+    error.hint = "patterns use RE2 syntax (https://github.com/google/re2/wiki/Syntax)";
+    return fail(std::move(error));
+  }
   return re;
 }
 
@@ -21,12 +22,12 @@ Result<LineFilter> LineFilter::compile(const std::vector<std::string>& include,
                                        const std::vector<std::string>& exclude) {
   LineFilter filter;
   for (const auto& p : include) {
-    auto re = compile_pattern(p, "--include");
+    auto re = compile_pattern(p, "include");
     if (!re) return fail(re.error());
     filter.include_.push_back(std::move(*re));
   }
   for (const auto& p : exclude) {
-    auto re = compile_pattern(p, "--exclude");
+    auto re = compile_pattern(p, "exclude");
     if (!re) return fail(re.error());
     filter.exclude_.push_back(std::move(*re));
   }
@@ -54,7 +55,7 @@ Result<Highlighter> Highlighter::compile(const std::vector<std::string>& pattern
   Highlighter h;
   if (patterns.empty()) return h;
   for (const auto& p : patterns) {  // each alone first, so an error names the bad one
-    auto re = compile_pattern(p, "--highlight");
+    auto re = compile_pattern(p, "highlight");
     if (!re) return fail(re.error());
   }
   std::string joined;
@@ -62,7 +63,7 @@ Result<Highlighter> Highlighter::compile(const std::vector<std::string>& pattern
     if (!joined.empty()) joined += '|';
     joined += "(?:" + p + ")";
   }
-  auto re = compile_pattern(joined, "--highlight");
+  auto re = compile_pattern(joined, "highlight");
   if (!re) return fail(re.error());
   h.pattern_ = std::move(*re);
   return h;

@@ -10,12 +10,13 @@
 #include <re2/re2.h>
 
 #include "orka/error.hpp"
+#include "orka/op.hpp"
 
 namespace orka::streaming {
 
 class LineFilter {
  public:
-  // Usage error naming the flag and the pattern when one does not compile.
+  // A field error ("include", "exclude") naming the pattern when one does not compile.
   static Result<LineFilter> compile(const std::vector<std::string>& include,
                                     const std::vector<std::string>& exclude);
 
@@ -41,8 +42,8 @@ class Highlighter {
   std::shared_ptr<const RE2> pattern_;  // the patterns joined as alternatives
 };
 
-// Compiles one pattern for `flag`; Usage error with RE2's reason when it does not compile.
+// Compiles one pattern of `field`; a field error with RE2's reason when it does not compile.
 Result<std::shared_ptr<const RE2>> compile_pattern(const std::string& pattern,
-                                                   std::string_view flag);
+                                                   std::string_view field);
 
 }  // namespace orka::streaming

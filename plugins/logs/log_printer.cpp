@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "logs_json.hpp"
 #include "orka/output.hpp"
 
 namespace orka::streaming {
@@ -15,10 +16,6 @@ constexpr std::string_view kHighlightBegin = "\x1b[1;31m";
 constexpr std::string_view kHighlightEnd = "\x1b[0m";
 
 }  // namespace
-
-std::string dropped_marker(std::uint64_t count) {
-  return fmt::format("... {} {} dropped ...", count, count == 1 ? "line" : "lines");
-}
 
 LogPrinter::LogPrinter(std::ostream& out, PrintOptions options)
     : out_(out), options_(std::move(options)) {
@@ -44,12 +41,7 @@ void LogPrinter::note_first_held() {
 void LogPrinter::line(const LogChunk& chunk) {
   note_first_held();
   if (options_.json) {
-    nlohmann::json object{{"pod", chunk.pod}, {"container", chunk.container}};
-    if (!chunk.timestamp.empty()) object["timestamp"] = chunk.timestamp;
-    object["line"] = chunk.line;
-    buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    buffer_.push_back('\n');
-    write_if_full();
+    json_event(log_line_json(chunk));
     return;
   }
   if (options_.prefix) append_prefix(chunk.pod, chunk.container);
@@ -69,7 +61,7 @@ void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_
   if (count == 0) return;
   note_first_held();
   if (options_.json) {
-    nlohmann::json object{{"dropped", count}, {"marker", dropped_marker(count)}};
+    nlohmann::json object = log_dropped_json(count);
     if (!pod.empty()) object["pod"] = pod;
     if (!container.empty()) object["container"] = container;
     buffer_.append(object.dump());
@@ -79,6 +71,13 @@ void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_
     buffer_.append(colourize(dropped_marker(count), Colour::Yellow, options_.colour));
     buffer_.push_back('\n');
   }
+  write_if_full();
+}
+
+void LogPrinter::json_event(const nlohmann::json& object) {
+  note_first_held();
+  buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  buffer_.push_back('\n');
   write_if_full();
 }
 

@@ -10,7 +10,9 @@
 #include <string_view>
 
 #include "line_filter.hpp"
-#include "orka/ops.hpp"
+#include <nlohmann/json.hpp>
+
+#include "orka/ops/logs.hpp"
 
 namespace orka::streaming {
 
@@ -22,15 +24,17 @@ struct PrintOptions {
   Highlighter highlight;
 };
 
-// "... 1 line dropped ..." / "... 12 lines dropped ..."
-std::string dropped_marker(std::uint64_t count);
-
 class LogPrinter {
  public:
   LogPrinter(std::ostream& out, PrintOptions options);
   ~LogPrinter();
 
+  // Whether lines carry [pod/container]; decided once the streams are known.
+  void set_prefix(bool prefix) { options_.prefix = prefix; }
+
   void line(const LogChunk& chunk);
+  // An event that is not a line, for --json (a human sees them on stderr instead).
+  void json_event(const nlohmann::json& object);
   // `pod`/`container` are empty when the loss happened where streams merge.
   void dropped(std::uint64_t count, std::string_view pod, std::string_view container);
 

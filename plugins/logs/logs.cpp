@@ -43,18 +43,18 @@ ContainerState container_state(Client& client, const std::string& namespace_,
 
 class LogStreamer {
  public:
-  LogStreamer(std::shared_ptr<Client> client, std::string namespace_, PodRef pod,
-              std::string container, LogOptions options, LineFilter filter)
-      : client_(std::move(client)),
+  LogStreamer(Client& client, std::string namespace_, PodRef pod, std::string container,
+              const LogOptions& options, const LineFilter& filter)
+      : client_(client),
         namespace_(std::move(namespace_)),
         pod_(std::move(pod)),
         container_(std::move(container)),
-        options_(std::move(options)),
-        filter_(std::move(filter)) {
+        options_(options),
+        filter_(filter) {
     if (options_.limit_bytes) bytes_left_ = static_cast<std::uint64_t>(std::max<std::int64_t>(*options_.limit_bytes, 0));
   }
 
-  Result<void> run(StreamWriter<LogChunk>& out) {
+  Result<void> run(StreamWriter<LogEvent>& out) {
     const CancelToken& cancel = out.cancel();
     std::vector<char> buffer(kReadSize);
     bool first = true;
@@ -67,7 +67,7 @@ class LogStreamer {
       request.accept = "text/plain, */*";
       request.timeout = options_.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60000);
       request.permission = Permission{"get", "", "pods", "log", namespace_, pod_.name};
-      auto opened = client_->open_stream(request, cancel);
+      auto opened = client_.open_stream(request, cancel);
       if (!opened) {
         if (cancel.cancelled()) return {};
         const auto kind = opened.error().kind;
@@ -121,7 +121,7 @@ class LogStreamer {
   // True when the log may still grow: the container runs (or its state is unknown).
   bool should_retry(const CancelToken& cancel) {
     if (options_.previous) return false;  // a terminated container's log does not change
-    switch (container_state(*client_, namespace_, pod_.name, container_, cancel)) {
+    switch (container_state(client_, namespace_, pod_.name, container_, cancel)) {
       case ContainerState::PodGone: return false;
       case ContainerState::Stopped: return false;
       case ContainerState::Running:
@@ -158,35 +158,35 @@ class LogStreamer {
       stopped_ = stopped_ || last;
       return;
     }
-    LogChunk chunk;
-    chunk.pod = pod_.name;
-    chunk.container = container_;
-    if (options_.timestamps) chunk.timestamp.assign(parsed.timestamp);
-    chunk.line.assign(text);
-    batch_.push_back(std::move(chunk));
+    LogEvent event;
+    event.chunk.pod = pod_.name;
+    event.chunk.container = container_;
+    if (options_.timestamps) event.chunk.timestamp.assign(parsed.timestamp);
+    event.chunk.line.assign(text);
+    batch_.push_back(std::move(event));
     if (last) stopped_ = true;
   }
 
   // The lines of one read go to the consumer together: one wake-up per read, not per line.
-  void deliver(StreamWriter<LogChunk>& out) {
+  void deliver(StreamWriter<LogEvent>& out) {
     if (batch_.empty()) return;
     if (!out.push_all(batch_)) stopped_ = true;
     batch_.clear();
   }
 
-  void flush_partial(StreamWriter<LogChunk>& out) {
+  void flush_partial(StreamWriter<LogEvent>& out) {
     if (auto rest = splitter_.take_partial()) handle_line(*rest);
     deliver(out);
   }
 
-  std::shared_ptr<Client> client_;
+  Client& client_;
   std::string namespace_;
   PodRef pod_;
   std::string container_;
-  LogOptions options_;
-  LineFilter filter_;
+  const LogOptions& options_;
+  const LineFilter& filter_;
   LineSplitter splitter_;
-  std::vector<LogChunk> batch_;
+  std::vector<LogEvent> batch_;
   ResumeState resume_;
   std::uint64_t bytes_left_ = 0;
   bool stopped_ = false;
@@ -208,23 +208,12 @@ std::string log_path(const std::string& namespace_, const std::string& pod,
   return path.str();
 }
 
-Stream<LogChunk> LogsOps::logs(const PodRef& pod, const std::string& container,
-                               const LogOptions& options) {
-  if (pod.name.empty()) return Stream<LogChunk>::failed(make_error(ErrorKind::Usage, "no pod named"));
-  auto client = client_source_();
-  if (!client) return Stream<LogChunk>::failed(client.error());
-  auto filter = LineFilter::compile(options.include, options.exclude);
-  if (!filter) return Stream<LogChunk>::failed(filter.error());
-  std::string namespace_ = pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_;
-  if (auto valid = check_pod_names(namespace_, pod.name); !valid)
-    return Stream<LogChunk>::failed(valid.error());
-  auto streamer = std::make_shared<LogStreamer>(*client, namespace_, PodRef{namespace_, pod.name},
-                                                container, options, std::move(*filter));
-  // A finished log waits for a slow reader (nothing is lost); a followed one must not hold
-  // the stream behind a slow terminal, so its oldest lines give way, with a marker.
-  const Overflow overflow = options.follow ? Overflow::DropOldest : Overflow::Block;
-  return Stream<LogChunk>::spawn(options.buffer_lines, overflow, CancelToken(),
-                                 [streamer](StreamWriter<LogChunk>& out) { return streamer->run(out); });
+Result<void> stream_container_log(Client& client, const std::string& namespace_,
+                                  const std::string& pod, const std::string& container,
+                                  const LogOptions& options, const LineFilter& filter,
+                                  StreamWriter<LogEvent>& out) {
+  LogStreamer streamer(client, namespace_, PodRef{namespace_, pod}, container, options, filter);
+  return streamer.run(out);
 }
 
 }  // namespace orka::streaming

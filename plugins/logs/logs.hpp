@@ -1,32 +1,26 @@
-// The logs op: one container's log as a Stream<LogChunk>, resumed across broken connections.
+// One container's log as lines, resumed across broken connections: what every stream of the logs
+// op (logs_op.hpp) runs.
 #pragma once
 
-#include <functional>
-#include <memory>
 #include <string>
 
+#include "line_filter.hpp"
 #include "orka/client.hpp"
-#include "orka/ops.hpp"
+#include "orka/ops/logs.hpp"
+#include "orka/stream.hpp"
 
 namespace orka::streaming {
 
-using ClientSource = std::function<Result<std::shared_ptr<Client>>()>;
+// Reads the log of `pod`/`container` into `out` as LogEvent::Line items, a read at a time, until
+// the log ends (without follow), the container stops or the pod goes away (with follow), `out`
+// is cancelled or its consumer is gone. A cut connection is reopened from the last timestamp
+// seen; lines already delivered are not delivered again. Lines `filter` rejects are dropped.
+Result<void> stream_container_log(Client& client, const std::string& namespace_,
+                                  const std::string& pod, const std::string& container,
+                                  const LogOptions& options, const LineFilter& filter,
+                                  StreamWriter<LogEvent>& out);
 
-class LogsOps final : public OrkaOps {
- public:
-  explicit LogsOps(ClientSource client_source) : client_source_(std::move(client_source)) {}
-
-  // The stream ends when the log ends (without follow), when the container stops or the pod
-  // is deleted (with follow), or on cancel. A cut connection is reopened from the last
-  // timestamp seen; lines already delivered are not delivered again.
-  Stream<LogChunk> logs(const PodRef& pod, const std::string& container,
-                        const LogOptions& options) override;
-
- private:
-  ClientSource client_source_;
-};
-
-// The request path of one log request; `since_time` overrides the options' since/tail (resume).
+// The request path of one log request; `resume_since_time` overrides the options' since/tail.
 std::string log_path(const std::string& namespace_, const std::string& pod,
                      const std::string& container, const LogOptions& options,
                      const std::string& resume_since_time);

@@ -1,17 +1,21 @@
-// The `logs` op plugin: provides OrkaOps::logs and registers `orka ops logs`.
-#include "logs.hpp"
+// The `logs` op plugin: provides the logs op and registers `orka ops logs`.
 #include "logs_command.hpp"
+#include "logs_json.hpp"
+#include "logs_op.hpp"
 #include "orka/plugin.hpp"
 
 namespace {
 
 orka::Result<void> register_logs(orka::Registry& registry) {
   orka::Services& services = registry.services();
-  auto ops = std::make_shared<orka::streaming::LogsOps>([&services] { return services.client(); });
-  if (auto provided = registry.provide(orka::OpKind::Logs, std::move(ops)); !provided) return provided;
+  auto op = std::make_shared<orka::streaming::LogsOps>([&services] { return services.client(); });
+  if (auto provided = registry.provide<orka::LogsOp>(op, orka::streaming::logs_declaration(),
+                                                     orka::streaming::logs_json_runner(op));
+      !provided)
+    return provided;
   return registry.add_command(orka::streaming::logs_command());
 }
 
 }  // namespace
 
-ORKA_PLUGIN_DEFINE("logs", "0.1.0", "Print and follow container logs (pods, workloads, selectors)", register_logs)
+ORKA_PLUGIN_DEFINE("logs", "0.2.0", "Print and follow container logs (pods, workloads, selectors)", register_logs)

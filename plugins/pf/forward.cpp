@@ -38,13 +38,15 @@ struct BoundListener {
 class ForwardSession {
  public:
   ForwardSession(std::shared_ptr<Client> client, std::string namespace_, PodTarget target,
-                 std::vector<PortMapping> ports, ForwardOptions options, ForwardDiagnostics diagnostics)
+                 std::vector<PortMapping> ports, ForwardOptions options, ForwardDiagnostics diagnostics,
+                 ServerVersionSource server_version)
       : client_(std::move(client)),
         namespace_(std::move(namespace_)),
         target_(std::move(target)),
         ports_(std::move(ports)),
         options_(std::move(options)),
-        diagnostics_(std::move(diagnostics)) {}
+        diagnostics_(std::move(diagnostics)),
+        server_version_(std::move(server_version)) {}
 
   Result<void> run(StreamWriter<ForwardEvent>& out) {
     const CancelToken& cancel = out.cancel();
@@ -55,7 +57,8 @@ class ForwardSession {
       destination_ = *destination;
     }
     // Decided once: every local connection of this forward uses the same wire.
-    auto wire = choose_forward_wire(*client_, namespace_, destination->pod, options_.transport, cancel, diagnostics_);
+    auto wire = choose_forward_wire(*client_, namespace_, destination->pod, options_.transport, cancel,
+                                    diagnostics_, server_version_);
     if (!wire) return fail(wire.error());
     wire_ = wire->wire;
     wire_protocols_ = wire->protocols;
@@ -358,6 +361,7 @@ class ForwardSession {
   std::vector<PortMapping> ports_;
   ForwardOptions options_;
   ForwardDiagnostics diagnostics_;
+  ServerVersionSource server_version_;
   WireTransport wire_ = WireTransport::WebSocket;
   std::vector<std::string> wire_protocols_;
   std::unique_ptr<MuxLink> link_;  // the SPDY forms only
@@ -421,22 +425,29 @@ Result<ForwardDestination> resolve_destination(Client& client, const std::string
   return destination;
 }
 
-Stream<ForwardEvent> ForwardOps::port_forward(const ObjectRef& target, const std::vector<PortMapping>& ports,
-                                              const ForwardOptions& options) {
-  if (ports.empty())
-    return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no ports to forward", "name at least one [LOCAL:]REMOTE"));
-  if (options.addresses.empty())
-    return Stream<ForwardEvent>::failed(make_error(ErrorKind::Usage, "no local address to listen on"));
-  if (auto distinct = check_distinct_local_ports(ports); !distinct)
-    return Stream<ForwardEvent>::failed(distinct.error());
+Result<void> validate_forward_request(const ForwardRequest& request) {
+  if (request.ports.empty()) return fail_field("ports", "must name at least one [LOCAL:]REMOTE");
+  if (request.options.addresses.empty())
+    return fail_field("addresses", "must name at least one local address to listen on");
+  return check_distinct_local_ports(request.ports);
+}
+
+Stream<ForwardEvent> ForwardOps::run(const ForwardRequest& request) {
+  const ObjectRef& target = request.target;
+  const std::vector<PortMapping>& ports = request.ports;
+  const ForwardOptions& options = request.options;
+  if (auto valid = validate_forward_request(request); !valid)
+    return Stream<ForwardEvent>::failed(valid.error());
   auto parsed = forward_target(target);
   if (!parsed) return Stream<ForwardEvent>::failed(parsed.error());
   auto client = client_source_();
   if (!client) return Stream<ForwardEvent>::failed(client.error());
   std::string namespace_ = target.namespace_.empty() ? (*client)->default_namespace() : target.namespace_;
   if (auto valid = check_namespace(namespace_); !valid) return Stream<ForwardEvent>::failed(valid.error());
-  auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options, diagnostics_);
-  return Stream<ForwardEvent>::spawn(kEventCapacity, Overflow::Block, CancelToken(),
+  auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options, diagnostics_,
+                                                  server_version_);
+  // A child: Stream::cancel() ends this forward without cancelling the caller's token.
+  return Stream<ForwardEvent>::spawn(kEventCapacity, Overflow::Block, options.cancel.child(),
                                      [session](StreamWriter<ForwardEvent>& out) { return session->run(out); });
 }
 

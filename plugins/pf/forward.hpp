@@ -19,17 +19,23 @@ namespace orka::streaming {
 
 using ClientSource = std::function<Result<std::shared_ptr<Client>>()>;
 
-class ForwardOps final : public OrkaOps {
- public:
-  explicit ForwardOps(ClientSource client_source, ForwardDiagnostics diagnostics = {})
-      : client_source_(std::move(client_source)), diagnostics_(std::move(diagnostics)) {}
+// The request's own rules (field errors), checked before anything listens.
+Result<void> validate_forward_request(const ForwardRequest& request);
 
-  Stream<ForwardEvent> port_forward(const ObjectRef& target, const std::vector<PortMapping>& ports,
-                                    const ForwardOptions& options) override;
+class ForwardOps final : public ForwardOp {
+ public:
+  explicit ForwardOps(ClientSource client_source, ForwardDiagnostics diagnostics = {},
+                      ServerVersionSource server_version = {})
+      : client_source_(std::move(client_source)),
+        diagnostics_(std::move(diagnostics)),
+        server_version_(std::move(server_version)) {}
+
+  Stream<ForwardEvent> run(const ForwardRequest& request) override;
 
  private:
   ClientSource client_source_;
   ForwardDiagnostics diagnostics_;
+  ServerVersionSource server_version_;
 };
 
 // Where connections go right now: a pod and, per mapping, the container port.

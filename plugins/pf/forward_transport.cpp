@@ -25,10 +25,11 @@ MuxFraming mux_framing(WireTransport wire) {
 
 Result<ForwardWire> choose_forward_wire(Client& client, const std::string& namespace_, const std::string& pod,
                                         StreamTransport requested, const CancelToken& cancel,
-                                        const ForwardDiagnostics& log) {
+                                        const ForwardDiagnostics& log,
+                                        const ServerVersionSource& server_version) {
   std::optional<ServerVersion> server;
   if (requested == StreamTransport::Auto) {
-    auto version = fetch_server_version(client, cancel);
+    auto version = server_version ? server_version(cancel) : fetch_server_version(client, cancel);
     if (version)
       server = *version;
     else if (version.error().kind == ErrorKind::Cancelled)

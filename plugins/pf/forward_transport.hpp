@@ -30,6 +30,7 @@ MuxFraming mux_framing(WireTransport wire);
 
 Result<ForwardWire> choose_forward_wire(Client& client, const std::string& namespace_, const std::string& pod,
                                         StreamTransport requested, const CancelToken& cancel,
-                                        const ForwardDiagnostics& log);
+                                        const ForwardDiagnostics& log,
+                                        const ServerVersionSource& server_version = {});
 
 }  // namespace orka::streaming

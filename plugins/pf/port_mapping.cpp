@@ -60,12 +60,16 @@ Result<void> check_distinct_local_ports(const std::vector<PortMapping>& ports) {
     if (ports[i].local_port == 0) continue;  // each :REMOTE gets its own free port
     for (std::size_t j = i + 1; j < ports.size(); ++j) {
       if (ports[j].local_port != ports[i].local_port) continue;
-      return fail(ErrorKind::Usage,
-                  fmt::format("local port {} is given twice (for remote ports {} and {}): one "
-                              "local port can forward to only one remote port",
-                              ports[i].local_port, ports[i].remote, ports[j].remote),
-                  "give each mapping its own local port, e.g. 8080:80 8443:443, or :REMOTE "
-                  "for any free one");
+      // A field error whose message stands on its own: the command line has no --ports flag.
+      const std::string message = fmt::format(
+          "local port {} is given twice (for remote ports {} and {}): one local port can forward "
+          "to only one remote port",
+          ports[i].local_port, ports[i].remote, ports[j].remote);
+      Error error = make_error(ErrorKind::Invalid, message,
+                               "give each mapping its own local port, e.g. 8080:80 8443:443, or "
+                               ":REMOTE for any free one");
+      error.causes.push_back(StatusCause{std::string(kRequestFieldInvalid), message, "ports"});
+      return fail(std::move(error));
     }
   }
   return {};

@@ -18,7 +18,7 @@ namespace orka::streaming {
 Result<PortMapping> parse_port_spec(std::string_view spec);
 
 // Two mappings may not listen on the same local port (the second bind would fail with
-// "Address already in use"): a Usage error naming the port and both specs.
+// "Address already in use"): an Invalid field error ("ports") naming the port and both specs.
 Result<void> check_distinct_local_ports(const std::vector<PortMapping>& ports);
 
 // The container port of `pod` named or numbered `remote`. A number is taken as is (kubectl

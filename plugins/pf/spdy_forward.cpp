@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
 #include <string_view>
 #include <thread>
 
@@ -18,9 +16,6 @@ namespace {
 
 constexpr std::size_t kPumpBuffer = 256 * 1024;
 constexpr std::size_t kErrorBuffer = 4096;
-// Once both directions ended, how long the server gets to finish the error stream (the kubelet
-// closes it right after the data stream, any error text first) before it is reset.
-constexpr std::chrono::milliseconds kErrorStreamGrace{2000};
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -28,13 +23,10 @@ Headers stream_headers(std::string_view type, const std::string& port, const std
   return {{"streamtype", std::string(type)}, {"port", port}, {"requestid", request_id}};
 }
 
-// What the three pumps of one connection share.
+// What the two pumps of one connection share.
 struct BridgeState {
   std::mutex mutex;
-  std::condition_variable error_stream_ended;
-  bool error_done = false;
-  std::string error_text;  // from the error stream
-  std::string failure;     // the first transport failure not caused by this side
+  std::string failure;  // the first transport failure not caused by this side
   // Set before this side resets the streams on purpose: the failures that follow are expected.
   std::atomic<bool> abandoned{false};
 
@@ -166,24 +158,6 @@ SpdyForwardOutcome forward_over_spdy(int fd, MuxConnection& connection, std::uin
     ::shutdown(fd, SHUT_RDWR);
   });
 
-  std::thread error_reader([&] {
-    std::string text;
-    char buffer[kErrorBuffer];
-    for (;;) {
-      auto n = errors->read(buffer, sizeof buffer);
-      if (!n || *n == 0) break;
-      text.append(buffer, *n);
-    }
-    const bool failed = !text.empty();
-    {
-      std::lock_guard lock(state.mutex);
-      state.error_text = std::move(text);
-      state.error_done = true;
-    }
-    state.error_stream_ended.notify_all();
-    if (failed) abandon();  // only this connection's streams: the others go on
-  });
-
   std::atomic<std::uint64_t> bytes_out{0};
   std::thread upstream([&] {
     std::unique_ptr<char[]> buffer(new char[kPumpBuffer]);
@@ -206,6 +180,7 @@ SpdyForwardOutcome forward_over_spdy(int fd, MuxConnection& connection, std::uin
     abandon();
   });
 
+  std::string error_text;  // from the error stream: why forwarding to the pod's port failed
   {
     std::unique_ptr<char[]> buffer(new char[kPumpBuffer]);
     bool remote_eof = false;
@@ -221,25 +196,32 @@ SpdyForwardOutcome forward_over_spdy(int fd, MuxConnection& connection, std::uin
       }
       if (!send_counted(fd, buffer.get(), *n, outcome.bytes_in)) break;  // the local client went away
     }
-    if (remote_eof)
+    if (remote_eof) {
+      // The kubelet writes any error text, then closes the error stream, then the data stream
+      // (pkg/kubelet/cri/streaming/portforward/httpstream.go); frames of one connection arrive
+      // in order. So once the data stream ended, the error stream holds all it ever will: it is
+      // read here, without a thread of its own waiting on it for the connection's whole life.
+      char text[kErrorBuffer];
+      for (;;) {
+        auto n = errors->read(text, sizeof text);
+        if (!n || *n == 0) break;
+        error_text.append(text, *n);
+      }
+    }
+    if (remote_eof && error_text.empty())
       ::shutdown(fd, SHUT_WR);  // the pod is done sending; the local client may still send
     else
-      abandon();
+      abandon();  // only this connection's streams: the others go on
   }
   upstream.join();
-  {
-    std::unique_lock lock(state.mutex);
-    state.error_stream_ended.wait_for(lock, kErrorStreamGrace, [&] { return state.error_done; });
-  }
   closer.reset();
   // kubectl removes both streams once done; a stream the server already closed is left alone.
   data->reset();
   errors->reset();
-  error_reader.join();
   outcome.bytes_out = bytes_out.load();
   if (!cancel.cancelled()) {
     std::lock_guard lock(state.mutex);
-    outcome.error = !state.error_text.empty() ? state.error_text : state.failure;
+    outcome.error = !error_text.empty() ? error_text : state.failure;
   }
   return outcome;
 }

@@ -1,4 +1,4 @@
-// The `rr` op plugin: provides OrkaOps::rollout_restart and registers `orka ops rr`.
+// The `rr` op plugin: provides the rollout-restart op and registers `orka ops rr`.
 #include <memory>
 
 #include "orka/plugin.hpp"
@@ -7,13 +7,14 @@
 namespace {
 
 orka::Result<void> register_rr(orka::Registry& registry) {
-  auto ops = std::make_shared<orka::rr::RolloutOps>(registry.services());
-  if (auto provided = registry.provide(orka::OpKind::RolloutRestart, ops); !provided)
+  auto op = std::make_shared<orka::rr::RolloutOps>(registry.services());
+  if (auto provided = registry.provide<orka::RolloutRestartOp>(op, orka::rr::rr_declaration(),
+                                                               orka::rr::rr_json_runner(op));
+      !provided)
     return provided;
   return registry.add_command(orka::rr::rr_command());
 }
 
 }  // namespace
 
-ORKA_PLUGIN_DEFINE("rr", "0.1.0", "Rollout restart deployments, statefulsets, daemonsets",
-                   register_rr)
+ORKA_PLUGIN_DEFINE("rr", "0.2.0", "Rollout restart deployments, statefulsets, daemonsets", register_rr)

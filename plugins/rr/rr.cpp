@@ -92,10 +92,12 @@ Result<void> wait_for_rollout(Client& client, const Target& target, const Rollou
 
 }  // namespace
 
-Result<RolloutOutcome> RolloutOps::rollout_restart(const ObjectRef& ref,
-                                                   const RolloutOptions& options) {
+Result<RolloutOutcome> RolloutOps::run(const RolloutRequest& request) {
+  const ObjectRef& ref = request.target;
+  const RolloutOptions& options = request.options;
   if (ref.type.empty() || ref.name.empty())
-    return fail(ErrorKind::Usage, "name what to restart as TYPE/NAME, e.g. deployment/web");
+    return fail_field("target", "must name what to restart as TYPE/NAME, e.g. deployment/web");
+  if (options.timeout.count() < 0) return fail_field("timeout", "must not be negative");
   const auto started = std::chrono::steady_clock::now();
   auto client_result = services_.client();
   if (!client_result) return fail(client_result.error());

@@ -35,15 +35,23 @@ struct RolloutStatus {
 //                block, until updateRevision equals currentRevision).
 RolloutStatus rollout_status(const std::string& kind, const nlohmann::json& object);
 
-class RolloutOps final : public OrkaOps {
+class RolloutOps final : public RolloutRestartOp {
  public:
   explicit RolloutOps(Services& services) : services_(services) {}
-  Result<RolloutOutcome> rollout_restart(const ObjectRef& target,
-                                         const RolloutOptions& options) override;
+  Result<RolloutOutcome> run(const RolloutRequest& request) override;
 
  private:
   Services& services_;
 };
+
+// What `orka ops caps` shows for rr.
+OpDeclaration rr_declaration();
+
+// The JSON forms: the request ({"target": "deploy/web", "namespace": "x", "wait": true,
+// "timeout": "5m"}) and the result object `orka ops rr --json` prints per object.
+Result<RolloutRequest> rr_request_from_json(const nlohmann::json& request);
+nlohmann::json rr_result_json(const RolloutOutcome& outcome, bool waited);
+JsonRunner rr_json_runner(std::shared_ptr<RolloutRestartOp> op);
 
 CommandSpec rr_command();
 

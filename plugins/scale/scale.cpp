@@ -268,13 +268,25 @@ std::string conflicting_manager(const std::string& message) {
   return message.substr(start, end - start);
 }
 
-Result<ScaleOutcome> ScaleOps::scale(const ObjectRef& ref, std::int32_t replicas, ScaleMode mode,
-                                     const ScaleOptions& options) {
-  if (replicas < 0) return fail(ErrorKind::Usage, "--replicas must be 0 or more");
+Result<void> validate_scale_request(const ScaleRequest& request) {
+  if (request.target.type.empty() || request.target.name.empty())
+    return fail_field("target", "must name what to scale as TYPE/NAME, e.g. deployment/web");
+  if (request.replicas < 0) return fail_field("replicas", "must be 0 or more");
+  const ScaleOptions& options = request.options;
   if (options.current_replicas && *options.current_replicas < 0)
-    return fail(ErrorKind::Usage, "--current-replicas must be 0 or more");
-  if (ref.type.empty() || ref.name.empty())
-    return fail(ErrorKind::Usage, "name what to scale as TYPE/NAME, e.g. deployment/web");
+    return fail_field("current_replicas", "must be 0 or more");
+  if (options.force_conflicts && request.mode != ScaleMode::Apply)
+    return fail_field("force_conflicts", "only applies with mode apply");
+  if (options.timeout.count() < 0) return fail_field("timeout", "must not be negative");
+  return {};
+}
+
+Result<ScaleOutcome> ScaleOps::run(const ScaleRequest& request) {
+  if (auto valid = validate_scale_request(request); !valid) return fail(valid.error());
+  const ObjectRef& ref = request.target;
+  const std::int32_t replicas = request.replicas;
+  const ScaleMode mode = request.mode;
+  const ScaleOptions& options = request.options;
   const auto started = std::chrono::steady_clock::now();
   auto client_result = services_.client();
   if (!client_result) return fail(client_result.error());

@@ -44,15 +44,27 @@ ScaleProgress scale_progress(const nlohmann::json& object, std::int32_t requeste
 // empty when the message names none.
 std::string conflicting_manager(const std::string& message);
 
-class ScaleOps final : public OrkaOps {
+// The request's own rules (field errors), checked before any request is sent.
+Result<void> validate_scale_request(const ScaleRequest& request);
+
+class ScaleOps final : public ScaleOp {
  public:
   explicit ScaleOps(Services& services) : services_(services) {}
-  Result<ScaleOutcome> scale(const ObjectRef& target, std::int32_t replicas, ScaleMode mode,
-                             const ScaleOptions& options) override;
+  Result<ScaleOutcome> run(const ScaleRequest& request) override;
 
  private:
   Services& services_;
 };
+
+// What `orka ops caps` shows for scale.
+OpDeclaration scale_declaration();
+
+// The JSON forms: the request ({"target": "deploy/web", "replicas": 3, "mode": "apply",
+// "current_replicas": 2, "force_conflicts": false, "wait": true, "timeout": "2m",
+// "namespace": "x"}) and the result object `orka ops scale --json` prints last.
+Result<ScaleRequest> scale_request_from_json(const nlohmann::json& request);
+nlohmann::json scale_result_json(const ScaleOutcome& outcome, ScaleMode mode);
+JsonRunner scale_json_runner(std::shared_ptr<ScaleOp> op);
 
 CommandSpec scale_command();
 

@@ -74,9 +74,15 @@ out=$(orka ops logs -l app=web --tail -1)
 pods=$(grep -o '^\[web-[^/]*/' <<<"$out" | sort -u | wc -l)
 check "logs -l app=web reads every pod of the selector ($pods pods)" test "$pods" -eq 2
 
-out=$(orka ops logs deploy/web --tail -1 --json | head -1)
-check "logs --json carries pod, container, timestamp and line" \
-  python3 -c 'import json,sys; o=json.loads(sys.argv[1]); assert o["container"]=="httpd" and o["pod"].startswith("web-") and o["timestamp"] and "line" in o' "$out"
+out=$(orka ops logs deploy/web --tail -1 --json)
+check "logs --json: each stream's start, then lines carrying pod, container, timestamp and line" \
+  python3 -c 'import json,sys
+objects = [json.loads(l) for l in sys.argv[1].splitlines()]
+started = [o for o in objects if o.get("event") == "stream_started"]
+lines = [o for o in objects if "line" in o]
+assert len(started) == 2 and objects[0]["event"] == "stream_started", objects[:3]
+o = lines[0]
+assert o["container"] == "httpd" and o["pod"].startswith("web-") and o["timestamp"], o' "$out"
 
 out=$(orka ops logs multi -c main --include '[13579]$' --include 'never-matches' --exclude '^main: 1$')
 check "logs --include/--exclude filter each line (odd lines but the first)" \
@@ -102,7 +108,7 @@ follow_pid=$!
 sleep 3
 kc scale deploy/web --replicas=3 >/dev/null
 kc rollout status deploy/web --timeout=90s >/dev/null
-new_pods() { [[ $(python3 -c 'import json,sys; print(len({json.loads(l)["pod"] for l in open(sys.argv[1]) if l.strip()}))' "$TMP/follow.json" 2>/dev/null || echo 0) -ge 3 ]]; }
+new_pods() { [[ $(python3 -c 'import json,sys; print(len({o["pod"] for o in map(json.loads, filter(str.strip, open(sys.argv[1]))) if "line" in o}))' "$TMP/follow.json" 2>/dev/null || echo 0) -ge 3 ]]; }
 check "logs -f deploy/web picks up the pod a scale-up creates" wait_for 30 new_pods
 kill "$follow_pid" 2>/dev/null
 kc scale deploy/web --replicas=2 >/dev/null

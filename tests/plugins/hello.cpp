@@ -1,7 +1,8 @@
-// A well-behaved third-party plugin, built the way an outside author would build one: it adds
-// `orka ops hello` and provides the Cordon op (through the Client, so an embedding test can
-// drive it with a mock). Test hooks: `--sleep` waits for Ctrl-C, `--stubborn` ignores it,
-// `--throw` and the node name "explode" throw, to show exceptions stay inside the plugin.
+// A well-behaved third-party plugin, built the way an outside author would build one: it
+// provides its own typed op `hello` (orka_hello/hello_op.hpp) with a declaration and a JSON
+// runner, and adds `orka ops hello`, which calls the op through the registry. Test hooks: the
+// name "explode" makes the op throw, `--throw` makes the command throw (exceptions stay inside
+// the plugin), `--sleep` waits for Ctrl-C, `--stubborn` ignores it.
 #include <chrono>
 #include <memory>
 #include <ostream>
@@ -11,50 +12,84 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orka/op_json.hpp"
 #include "orka/plugin.hpp"
+#include "orka_hello/hello_op.hpp"
 
 namespace {
 
-class HelloOps final : public orka::OrkaOps {
- public:
-  explicit HelloOps(orka::Services& services) : services_(services) {}
+using orka_hello::HelloOp;
+using orka_hello::HelloOutcome;
+using orka_hello::HelloRequest;
 
-  orka::Result<orka::CordonOutcome> cordon(const std::string& node, bool on) override {
-    if (node == "explode") throw std::runtime_error("hello's cordon exploded on purpose");
+class HelloImpl final : public HelloOp {
+ public:
+  explicit HelloImpl(orka::Services& services) : services_(services) {}
+
+  orka::Result<HelloOutcome> run(const HelloRequest& request) override {
+    if (request.name == "explode") throw std::runtime_error("hello's op exploded on purpose");
+    if (request.name.empty()) return orka::fail_field("name", "must not be empty");
+    std::string ns = request.namespace_;
+    if (ns.empty()) {
+      auto fallback = services_.default_namespace();
+      if (!fallback) return std::unexpected(fallback.error());
+      ns = *fallback;
+    }
+    HelloOutcome outcome;
+    outcome.greeting = "hello, " + request.name + "! (namespace " + ns + ")";
+    if (!request.read_namespace) return outcome;
     auto client = services_.client();
     if (!client) return std::unexpected(client.error());
-    orka::CancelToken cancel;
-
-    orka::Request get;
-    get.path = "/api/v1/nodes/" + node;
-    auto current = (*client)->send(get, cancel);
-    if (!current) return std::unexpected(current.error());
-    auto object = nlohmann::json::parse(current->body, nullptr, false);
-    if (object.is_discarded())
-      return orka::fail(orka::ErrorKind::Transport, "the node came back as invalid JSON");
-    const bool unschedulable = object.value("/spec/unschedulable"_json_pointer, false);
-    if (unschedulable == on) return orka::CordonOutcome{node, false};
-
-    orka::Request patch;
-    patch.method = "PATCH";
-    patch.path = get.path;
-    patch.content_type = "application/strategic-merge-patch+json";
-    patch.body = nlohmann::json{{"spec", {{"unschedulable", on}}}}.dump();
-    auto patched = (*client)->send(patch, cancel);
-    if (!patched) return std::unexpected(patched.error());
-    return orka::CordonOutcome{node, true};
+    auto object = orka::get_json(
+        **client, orka::ApiPath::group_version("", "v1").segment("namespaces").segment(ns),
+        request.cancel);
+    if (!object) return std::unexpected(object.error());
+    outcome.namespace_uid = object->value("/metadata/uid"_json_pointer, std::string());
+    return outcome;
   }
 
  private:
   orka::Services& services_;
 };
 
-constexpr const char* kHelloUsage = "orka ops hello [NAME] [--sleep | --stubborn | --throw]";
+orka::OpDeclaration hello_declaration() {
+  orka::OpDeclaration declaration;
+  declaration.summary = "Greet someone in a namespace (test fixture)";
+  declaration.requirements = {
+      orka::op_requirement("get", "", "namespaces", "", orka::PermissionScope::Cluster,
+                           "reads the namespace it greets in")};
+  return declaration;
+}
+
+nlohmann::json hello_result_json(const HelloOutcome& outcome) {
+  return {{"event", "result"}, {"greeting", outcome.greeting}, {"namespace_uid", outcome.namespace_uid}};
+}
+
+orka::JsonRunner hello_json_runner(std::shared_ptr<HelloOp> op) {
+  return [op](const nlohmann::json& json, const orka::CancelToken& cancel) {
+    return orka::run_one_shot_json(cancel, [op, json, cancel](auto& emit) -> orka::Result<nlohmann::json> {
+      HelloRequest request;
+      orka::JsonRequest reader(json, "hello");
+      reader.optional("name", request.name)
+          .optional("namespace", request.namespace_)
+          .optional("read_namespace", request.read_namespace);
+      if (auto read = reader.finish(); !read) return std::unexpected(read.error());
+      request.cancel = cancel;
+      emit(nlohmann::json{{"event", "greeting"}, {"name", request.name}});
+      auto outcome = op->run(request);
+      if (!outcome) return std::unexpected(outcome.error());
+      return hello_result_json(*outcome);
+    });
+  };
+}
+
+constexpr const char* kHelloUsage = "orka ops hello [NAME] [--json] [--sleep | --stubborn | --throw]";
 
 orka::Result<int> run_hello(orka::CommandContext& ctx) {
-  std::string who = "world";
+  HelloRequest request;
   bool sleep = false;
   bool stubborn = false;
+  bool json = false;
   for (const auto& arg : ctx.args) {
     if (arg == "--help" || arg == "-h") {
       ctx.out << "usage: " << kHelloUsage << "\n\nGreets NAME in the current namespace.\n\n"
@@ -63,15 +98,20 @@ orka::Result<int> run_hello(orka::CommandContext& ctx) {
     }
     if (arg == "--sleep") sleep = true;
     else if (arg == "--stubborn") stubborn = true;
+    else if (arg == "--json") json = true;
     else if (arg == "--throw") throw std::runtime_error("hello threw on purpose");
     else if (arg.starts_with("-"))
       return orka::fail(orka::ErrorKind::Usage, "unknown flag " + arg + " for `orka ops hello`",
                         "run `orka ops hello --help`");
-    else who = arg;
+    else request.name = arg;
   }
-  auto ns = ctx.services.default_namespace();
-  if (!ns) return std::unexpected(ns.error());
-  ctx.out << "hello, " << who << "! (namespace " << *ns << ")\n";
+  request.cancel = ctx.cancel;
+  auto outcome = ctx.ops.run<HelloOp>(request);
+  if (!outcome) return std::unexpected(outcome.error());
+  if (json)
+    ctx.out << hello_result_json(*outcome).dump() << "\n";
+  else
+    ctx.out << outcome->greeting << "\n";
   ctx.out.flush();
   if (stubborn) {
     ctx.out << "sleeping, ignoring Ctrl-C\n" << std::flush;
@@ -88,14 +128,16 @@ orka::Result<int> run_hello(orka::CommandContext& ctx) {
 }
 
 orka::Result<void> register_hello(orka::Registry& registry) {
+  auto op = std::make_shared<HelloImpl>(registry.services());
+  if (auto provided = registry.provide<HelloOp>(op, hello_declaration(), hello_json_runner(op)); !provided)
+    return provided;
   orka::CommandSpec spec;
   spec.name = "hello";
   spec.aliases = {"hi"};
   spec.summary = "Greet someone and show the namespace (test fixture)";
   spec.usage = kHelloUsage;
   spec.run = run_hello;
-  if (auto added = registry.add_command(std::move(spec)); !added) return added;
-  return registry.provide(orka::OpKind::Cordon, std::make_shared<HelloOps>(registry.services()));
+  return registry.add_command(std::move(spec));
 }
 
 }  // namespace

@@ -2,14 +2,14 @@
 // host refuses the whole plugin (DuplicateName) and rolls back what it had added.
 #include <memory>
 
+#include "orka/ops/drain.hpp"
 #include "orka/plugin.hpp"
 
 namespace {
-class DrainOps final : public orka::OrkaOps {
+class DrainOps final : public orka::DrainOp {
  public:
-  orka::Result<orka::DrainOutcome> drain(const std::string& node,
-                                         const orka::DrainOptions&) override {
-    return orka::DrainOutcome{node, {}, {}, {}};
+  orka::Result<orka::DrainOutcome> run(const orka::DrainRequest& request) override {
+    return orka::DrainOutcome{request.node, {}, {}, {}};
   }
 };
 
@@ -19,8 +19,7 @@ orka::Result<void> register_thief(orka::Registry& registry) {
   extra.summary = "Must disappear with its plugin";
   extra.run = [](orka::CommandContext&) -> orka::Result<int> { return 0; };
   if (auto added = registry.add_command(std::move(extra)); !added) return added;
-  if (auto provided = registry.provide(orka::OpKind::Drain, std::make_shared<DrainOps>());
-      !provided)
+  if (auto provided = registry.provide<orka::DrainOp>(std::make_shared<DrainOps>(), {}); !provided)
     return provided;
 
   orka::CommandSpec stolen;

@@ -3,9 +3,11 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "orka/error.hpp"
 #include "orka/export.hpp"
 
 namespace orka {
@@ -18,6 +20,12 @@ struct ObjectRef {
   std::string type;  // "pod", "deploy", "deployments.apps", "svc", "sts", ...
   std::string name;
 };
+
+// "deploy/web", "deployments.apps/web" → {"", type, name}; with `default_type`, a bare name is
+// that type ("web-0" → pod). A field error about `field` when the text is no TYPE/NAME (no
+// type, an empty part, or a second slash).
+ORKA_API Result<ObjectRef> parse_object_ref(std::string_view text, std::string_view field,
+                                            std::string_view default_type = {});
 
 struct PodRef {
   std::string namespace_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "orka/cancel.hpp"
+#include "orka/op.hpp"
 #include "orka/ops/common.hpp"
 
 namespace orka {
@@ -24,7 +25,18 @@ struct DeleteOptions {
 struct DeleteOutcome {
   std::string pod;
   std::string uid;
-  bool gone = false;  // true once --wait saw the UID disappear
+  bool gone = false;  // true once the wait saw the UID disappear
+};
+
+struct DeleteRequest {
+  PodRef pod;
+  DeleteOptions options;
+};
+
+// Deletes one pod with kubectl's grace/force rules, guarded by a UID precondition.
+// Invalid fields: grace_period_seconds (below 0), timeout (negative).
+struct DeletePodOp : TypedOp<DeleteRequest, Result<DeleteOutcome>> {
+  static constexpr OpId kId{"delete", 1};
 };
 
 }  // namespace ORKA_ABI_NAMESPACE

@@ -6,7 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "orka/cancel.hpp"
+#include "orka/op.hpp"
 #include "orka/ops/common.hpp"
+#include "orka/stream.hpp"
 
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
@@ -19,6 +22,7 @@ struct PortMapping {
 struct ForwardOptions {
   std::vector<std::string> addresses{"127.0.0.1"};
   StreamTransport transport = StreamTransport::Auto;
+  CancelToken cancel;  // ends the forward, as Stream::cancel() does
 };
 
 struct ForwardEvent {
@@ -35,6 +39,20 @@ struct ForwardEvent {
   std::string transport;  // Ready and Retargeted: the wire form in use, e.g. "SPDY/3.1"
 };
 ORKA_API std::string_view to_string(ForwardEvent::Type type);
+
+struct ForwardRequest {
+  ObjectRef target;  // a pod, TYPE/NAME of a workload, or svc/NAME
+  std::vector<PortMapping> ports;
+  ForwardOptions options;
+};
+
+// Listens on the local ports and forwards each accepted connection to the target's pod. A
+// connection's failure is an event; the forward ends on cancel (Stream::cancel), or when a bare
+// pod goes away (workloads and services are re-resolved to a new ready pod).
+// Invalid fields: ports (none, or a local port twice), addresses (empty).
+struct ForwardOp : TypedOp<ForwardRequest, Stream<ForwardEvent>> {
+  static constexpr OpId kId{"pf", 1};
+};
 
 }  // namespace ORKA_ABI_NAMESPACE
 }  // namespace orka

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "orka/cancel.hpp"
+#include "orka/op.hpp"
 #include "orka/ops/common.hpp"
 
 namespace orka {
@@ -27,6 +28,20 @@ struct ScaleOutcome {
   std::string resource;  // "deployments.apps/web"
   std::optional<std::int32_t> previous_replicas;
   std::int32_t replicas = 0;
+};
+
+struct ScaleRequest {
+  ObjectRef target;  // TYPE/NAME of anything with a /scale subresource (apply: spec.replicas)
+  std::int32_t replicas = 0;  // 0 or more
+  ScaleMode mode = ScaleMode::Subresource;
+  ScaleOptions options;
+};
+
+// Sets the replica count; with options.wait, returns once the controller caught up.
+// Invalid fields: replicas, current_replicas (negative), force_conflicts (without Apply),
+// timeout (negative).
+struct ScaleOp : TypedOp<ScaleRequest, Result<ScaleOutcome>> {
+  static constexpr OpId kId{"scale", 1};
 };
 
 }  // namespace ORKA_ABI_NAMESPACE

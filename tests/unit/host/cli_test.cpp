@@ -33,8 +33,7 @@ ProcessResult orka_run(const std::vector<std::string>& args) {
 }
 
 // A copy of orka in a directory of its own: it finds no plugins next to itself, so only the
-// fixtures given with --plugin-path load (the build tree's cordon plugin and the hello fixture
-// both provide the cordon op, and the first found would refuse the other).
+// fixtures given with --plugin-path load.
 const std::string& lone_orka() {
   static TempDir prefix;
   static const std::string path = [] {
@@ -85,6 +84,9 @@ TEST_CASE("orka plugins --json: the eight op plugins from the build tree, no fai
     CHECK(fs::exists(path));
     REQUIRE(plugin["commands"].is_array());
     CHECK(plugin["commands"].size() >= 1);
+    // Each op plugin provides the op of its command's name, built as orka was.
+    CHECK(plugin["ops"] == nlohmann::json::array({plugin["name"]}));
+    CHECK(plugin["toolchain"] == report["toolchain"]);
   }
   CHECK(names == kOpCommands);
   CHECK(report["builtin_commands"] == nlohmann::json::array({"caps"}));
@@ -97,7 +99,7 @@ TEST_CASE("orka plugins --json with the fixtures: failures listed with reasons, 
   auto report = nlohmann::json::parse(result.out);
   std::set<std::string> loaded;
   for (const auto& plugin : report["plugins"]) loaded.insert(plugin["name"].get<std::string>());
-  CHECK(loaded == std::set<std::string>{"hello"});
+  CHECK(loaded == std::set<std::string>{"hello", "older_minor"});
 
   std::map<std::string, std::string> reasons;
   for (const auto& failure : report["failures"]) {
@@ -111,7 +113,8 @@ TEST_CASE("orka plugins --json with the fixtures: failures listed with reasons, 
   CHECK(reasons["orka-not_a_plugin.so"] == "CannotOpen");
   CHECK(reasons["orka-throwing_register.so"] == "RegisterFailed");
   CHECK(reasons["orka-hello_duplicate.so"] == "DuplicateName");
-  CHECK(reasons.size() == 9);
+  CHECK(reasons["orka-other_toolchain.so"] == "ToolchainMismatch");
+  CHECK(reasons.size() == 10);
 }
 
 TEST_CASE("orka plugins (text) names what loaded and what was refused") {

@@ -1,4 +1,4 @@
-// What a GUI does: create a Host from a kubeconfig, load plugins, call OrkaOps directly.
+// What a GUI does: create a Host from a kubeconfig, load plugins, call ops typed and by name.
 #include <doctest/doctest.h>
 #include <doctest/trompeloeil.hpp>
 
@@ -8,6 +8,8 @@
 
 #include "mock_client.hpp"
 #include "orka/host.hpp"
+#include "orka/ops.hpp"
+#include "orka_hello/hello_op.hpp"
 #include "test_paths.hpp"
 
 using orka::testing::MockClient;
@@ -40,60 +42,97 @@ struct EmbeddedHost {
   }
 };
 
-}  // namespace
-
-TEST_CASE("embedding: ops().cordon() reaches the hello plugin, which talks through the Client") {
-  EmbeddedHost embedded;
-  std::string patch_body;
-  std::string patch_type;
-  {
-    trompeloeil::sequence order;
-    REQUIRE_CALL(*embedded.client, send(_, _))
-        .WITH(_1.method == "GET" && _1.path == "/api/v1/nodes/node-1")
-        .IN_SEQUENCE(order)
-        .RETURN(json_response(200, R"({"kind":"Node","spec":{}})"));
-    REQUIRE_CALL(*embedded.client, send(_, _))
-        .WITH(_1.method == "PATCH" && _1.path == "/api/v1/nodes/node-1")
-        .IN_SEQUENCE(order)
-        .LR_SIDE_EFFECT(patch_body = _1.body; patch_type = _1.content_type)
-        .RETURN(json_response(200, R"({"kind":"Node","spec":{"unschedulable":true}})"));
-
-    auto outcome = embedded.host->ops().cordon("node-1", true);
-    REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
-    CHECK(outcome->node == "node-1");
-    CHECK(outcome->changed);
-  }
-  CHECK(patch_type == "application/strategic-merge-patch+json");
-  CHECK(nlohmann::json::parse(patch_body) == nlohmann::json{{"spec", {{"unschedulable", true}}}});
+orka::JsonRun run_hello_json(EmbeddedHost& embedded, const nlohmann::json& request) {
+  return embedded.host->ops().run_json("hello", request, orka::CancelToken{});
 }
 
-TEST_CASE("embedding: a node already cordoned is left alone") {
+std::vector<nlohmann::json> all_events(orka::JsonRun& run) {
+  std::vector<nlohmann::json> events;
+  for (;;) {
+    auto received = run.next();
+    if (!received) break;
+    events.push_back(*received.value);
+  }
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("embedding: a third party's typed op, called with its own header, talks through the Client") {
   EmbeddedHost embedded;
   REQUIRE_CALL(*embedded.client, send(_, _))
-      .WITH(_1.method == "GET")
-      .RETURN(json_response(200, R"({"spec":{"unschedulable":true}})"));
-  FORBID_CALL(*embedded.client, send(_, _)).WITH(_1.method == "PATCH");
-  auto outcome = embedded.host->ops().cordon("node-2", true);
-  REQUIRE(outcome.has_value());
-  CHECK_FALSE(outcome->changed);
+      .WITH(_1.method == "GET" && _1.path == "/api/v1/namespaces/team-a")
+      .RETURN(json_response(200, R"({"kind":"Namespace","metadata":{"uid":"ns-uid-1"}})"));
+  orka_hello::HelloRequest request;
+  request.name = "Ada";
+  request.read_namespace = true;
+  auto outcome = embedded.host->ops().run<orka_hello::HelloOp>(request);
+  REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
+  CHECK(outcome->greeting == "hello, Ada! (namespace team-a)");
+  CHECK(outcome->namespace_uid == "ns-uid-1");
+}
+
+TEST_CASE("embedding: the same op by name with JSON, as a GUI without its header would") {
+  EmbeddedHost embedded;
+  REQUIRE_CALL(*embedded.client, send(_, _))
+      .WITH(_1.method == "GET" && _1.path == "/api/v1/namespaces/prod")
+      .RETURN(json_response(200, R"({"kind":"Namespace","metadata":{"uid":"ns-uid-2"}})"));
+  auto run = run_hello_json(embedded, {{"name", "Bob"}, {"namespace", "prod"}, {"read_namespace", true}});
+  auto events = all_events(run);
+  auto result = run.finish();
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error().message));
+  CHECK((*result)["greeting"] == "hello, Bob! (namespace prod)");
+  CHECK((*result)["namespace_uid"] == "ns-uid-2");
+  // Its events in order: what it emitted, then the result object (as a command prints them).
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["event"] == "greeting");
+  CHECK(events[1] == *result);
+}
+
+TEST_CASE("embedding: a JSON request with a misspelt or mistyped field is refused, naming it") {
+  EmbeddedHost embedded;
+  FORBID_CALL(*embedded.client, send(_, _));
+  auto misspelt = run_hello_json(embedded, {{"nmae", "Bob"}});
+  auto refused = misspelt.finish();
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().kind == orka::ErrorKind::Invalid);
+  CHECK(contains(refused.error().message, "unknown field \"nmae\" in the hello request"));
+  CHECK(contains(refused.error().hint, "name, namespace, read_namespace"));
+
+  auto mistyped = run_hello_json(embedded, {{"name", 42}});
+  auto wrong = mistyped.finish();
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().message == "name must be a string");
+  REQUIRE(wrong.error().causes.size() == 1);
+  CHECK(wrong.error().causes[0].field == "name");
 }
 
 TEST_CASE("embedding: the client's errors come back unchanged") {
   EmbeddedHost embedded;
   REQUIRE_CALL(*embedded.client, send(_, _))
-      .RETURN(orka::Result<orka::Response>(std::unexpected(
-          orka::error_from_http(404, R"({"kind":"Status","message":"nodes \"x\" not found"})"))));
-  auto outcome = embedded.host->ops().cordon("x", true);
+      .RETURN(orka::Result<orka::Response>(std::unexpected(orka::error_from_http(
+          404, R"({"kind":"Status","message":"namespaces \"x\" not found"})"))));
+  orka_hello::HelloRequest request;
+  request.namespace_ = "x";
+  request.read_namespace = true;
+  auto outcome = embedded.host->ops().run<orka_hello::HelloOp>(request);
   REQUIRE_FALSE(outcome.has_value());
   CHECK(outcome.error().kind == orka::ErrorKind::NotFound);
 }
 
 TEST_CASE("embedding: an exception thrown inside a plugin's op comes back as Internal") {
   EmbeddedHost embedded;
-  auto outcome = embedded.host->ops().cordon("explode", true);
+  orka_hello::HelloRequest request;
+  request.name = "explode";
+  auto outcome = embedded.host->ops().run<orka_hello::HelloOp>(request);
   REQUIRE_FALSE(outcome.has_value());
   CHECK(outcome.error().kind == orka::ErrorKind::Internal);
-  CHECK(contains(outcome.error().message, "hello's cordon exploded on purpose"));
+  CHECK(contains(outcome.error().message, "hello's op exploded on purpose"));
+
+  auto by_json = run_hello_json(embedded, {{"name", "explode"}});
+  auto failed = by_json.finish();
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().kind == orka::ErrorKind::Internal);
 }
 
 TEST_CASE("embedding: an exception thrown inside a plugin's command comes back as Internal") {
@@ -109,7 +148,7 @@ TEST_CASE("embedding: an exception thrown inside a plugin's command comes back a
   CHECK(contains(result.error().message, "hello threw on purpose"));
 }
 
-TEST_CASE("embedding: a plugin command runs in-process with the host's services") {
+TEST_CASE("embedding: a plugin command runs in-process with the host's services and ops") {
   EmbeddedHost embedded;
   const auto* hello = embedded.host->find_command("hi");
   REQUIRE(hello != nullptr);
@@ -122,23 +161,60 @@ TEST_CASE("embedding: a plugin command runs in-process with the host's services"
   CHECK(out.str() == "hello, Ada! (namespace team-a)\n");
 }
 
-TEST_CASE("ops nobody provides answer Unsupported, pointing at `orka plugins`") {
+TEST_CASE("the registry lists each op with its version, provider and declaration") {
   EmbeddedHost embedded;
-  auto scaled = embedded.host->ops().scale({"", "deploy", "web"}, 3, orka::ScaleMode::Subresource, {});
+  auto ops = embedded.host->ops().list();
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].name == "hello");
+  CHECK(ops[0].version == 1);
+  CHECK(ops[0].runs_as_json);
+  CHECK(contains(ops[0].provider, "plugin \"hello\""));
+  REQUIRE(ops[0].declaration.requirements.size() == 1);
+  CHECK(ops[0].declaration.requirements[0].resource == "namespaces");
+  CHECK(ops[0].declaration.requirements[0].scope == orka::PermissionScope::Cluster);
+}
+
+TEST_CASE("ops nobody provides answer Unsupported, naming what is loaded") {
+  EmbeddedHost embedded;
+  orka::ScaleRequest scale;
+  scale.target = {"", "deploy", "web"};
+  scale.replicas = 3;
+  auto scaled = embedded.host->ops().run<orka::ScaleOp>(scale);
   REQUIRE_FALSE(scaled.has_value());
   CHECK(scaled.error().kind == orka::ErrorKind::Unsupported);
   CHECK(scaled.error().message == "no plugin provides the scale op");
-  CHECK(contains(scaled.error().hint, "orka plugins"));
+  CHECK(contains(scaled.error().hint, "loaded ops: hello"));
 
-  auto logs = embedded.host->ops().logs({"", "web-1"}, "", {});
+  auto logs = embedded.host->ops().run<orka::LogsOp>({});
   auto finished = logs.finish();
   REQUIRE_FALSE(finished.has_value());
   CHECK(finished.error().message == "no plugin provides the logs op");
 
-  auto forward = embedded.host->ops().port_forward({"", "", "web-1"}, {}, {});
+  auto forward = embedded.host->ops().run<orka::ForwardOp>({});
   auto forward_end = forward.finish();
   REQUIRE_FALSE(forward_end.has_value());
   CHECK(forward_end.error().kind == orka::ErrorKind::Unsupported);
+
+  auto by_name = embedded.host->ops().run_json("nonesuch", nlohmann::json::object(), orka::CancelToken{});
+  auto none = by_name.finish();
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message == "no plugin provides the nonesuch op");
+}
+
+namespace {
+// Version 2 of the hello op: another interface, provided side by side with version 1.
+struct HelloOpV2 : orka::TypedOp<orka_hello::HelloRequest, orka::Result<std::string>> {
+  static constexpr orka::OpId kId{"hello", 2};
+};
+}  // namespace
+
+TEST_CASE("an interface version nobody provides is refused, naming the versions loaded") {
+  EmbeddedHost embedded;
+  auto outcome = embedded.host->ops().run<HelloOpV2>({});
+  REQUIRE_FALSE(outcome.has_value());
+  CHECK(outcome.error().kind == orka::ErrorKind::Unsupported);
+  CHECK(contains(outcome.error().message, "needs the hello op (version 2)"));
+  CHECK(contains(outcome.error().message, "version 1 from plugin \"hello\""));
 }
 
 TEST_CASE("host-side commands and ops: conflicts refused, exceptions contained") {
@@ -167,19 +243,25 @@ TEST_CASE("host-side commands and ops: conflicts refused, exceptions contained")
   CHECK(result.error().kind == orka::ErrorKind::Internal);
   CHECK(contains(result.error().message, "boom"));
 
-  class ThrowingScale final : public orka::OrkaOps {
+  class ThrowingScale final : public orka::ScaleOp {
    public:
-    orka::Result<orka::ScaleOutcome> scale(const orka::ObjectRef&, std::int32_t, orka::ScaleMode,
-                                           const orka::ScaleOptions&) override {
+    orka::Result<orka::ScaleOutcome> run(const orka::ScaleRequest&) override {
       throw std::runtime_error("scale blew up");
     }
   };
-  REQUIRE(host.provide(orka::OpKind::Scale, std::make_shared<ThrowingScale>()).has_value());
-  auto scaled = host.ops().scale({"", "deploy", "web"}, 1, orka::ScaleMode::Subresource, {});
+  REQUIRE(host.provide<orka::ScaleOp>(std::make_shared<ThrowingScale>(), {}).has_value());
+  orka::ScaleRequest scale;
+  scale.target = {"", "deploy", "web"};
+  scale.replicas = 1;
+  auto scaled = host.ops().run<orka::ScaleOp>(scale);
   REQUIRE_FALSE(scaled.has_value());
   CHECK(scaled.error().kind == orka::ErrorKind::Internal);
-  CHECK(host.provide(orka::OpKind::Cordon, std::make_shared<ThrowingScale>()).error().kind ==
-        orka::ErrorKind::Conflict);  // hello provides cordon
+  auto twice = host.provide<orka::ScaleOp>(std::make_shared<ThrowingScale>(), {});
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().kind == orka::ErrorKind::Conflict);
+  CHECK(contains(twice.error().message, "the scale op (version 1) is already provided by orka itself"));
+  CHECK(host.provide<orka::ScaleOp>(std::shared_ptr<ThrowingScale>(), {}).error().kind ==
+        orka::ErrorKind::Invalid);  // no implementation
 }
 
 TEST_CASE("services: -n wins, the client is the one set, log honours verbosity") {
@@ -217,7 +299,8 @@ TEST_CASE("services: without -n the namespace comes from the client that was set
 
 TEST_CASE("version and names") {
   CHECK(std::string(orka::version_string()) == ORKA_SDK_VERSION_STRING);
-  CHECK(orka::to_string(orka::OpKind::PortForward) == "port-forward");
-  CHECK(orka::to_string(orka::OpKind::Cordon) == "cordon");
+  CHECK(orka::ScaleOp::kId.name == "scale");
+  CHECK(orka::ForwardOp::kId.name == "pf");
   CHECK(orka::to_string(orka::ForwardEvent::Type::ConnectionError) == "connection_error");
+  CHECK(orka::to_string(orka::LogEvent::Type::StreamFailed) == "stream_failed");
 }

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "orka/host.hpp"
+#include "orka/ops.hpp"
+#include "orka_hello/hello_op.hpp"
 #include "orka/plugin.hpp"
 #include "test_paths.hpp"
 
@@ -65,7 +67,7 @@ class ScopedEnv {
 
 }  // namespace
 
-TEST_CASE("the hello fixture loads, adds its command and provides cordon") {
+TEST_CASE("the hello fixture loads, adds its command and provides its own op") {
   auto host = isolated_host();
   auto loaded = host->load_plugin(fixture("hello"));
   REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error().message));
@@ -75,6 +77,9 @@ TEST_CASE("the hello fixture loads, adds its command and provides cordon") {
   CHECK(loaded->abi_minor == ORKA_PLUGIN_ABI_MINOR);
   CHECK(loaded->path == canonical(fixture("hello")));
   CHECK(loaded->commands == std::vector<std::string>{"hello"});
+  CHECK(loaded->ops == std::vector<std::string>{"hello"});
+  CHECK(loaded->toolchain == ORKA_BUILD_TOOLCHAIN);
+  CHECK(loaded->sdk_version == ORKA_SDK_VERSION_STRING);
   REQUIRE(host->plugins().size() == 1);
   CHECK(host->load_errors().empty());
 
@@ -142,6 +147,24 @@ TEST_CASE("a newer ABI minor: AbiMismatch with its own message") {
   CHECK(failure.message != refusal_of("bad_major").message);
 }
 
+TEST_CASE("an older ABI minor loads: the host still has everything it may use") {
+  auto host = isolated_host();
+  auto loaded = host->load_plugin(fixture("older_minor"));
+  REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error().message));
+  CHECK(loaded->abi_minor == ORKA_PLUGIN_ABI_MINOR - 1);
+  CHECK(host->find_command("older") != nullptr);
+}
+
+TEST_CASE("another toolchain: ToolchainMismatch naming both toolchains, before registering") {
+  auto failure = refusal_of("other_toolchain");
+  CHECK(failure.reason == orka::LoadFailure::ToolchainMismatch);
+  CHECK(failure.name == "other_toolchain");
+  CHECK(contains(failure.message, "orka-other_toolchain.so"));
+  CHECK(contains(failure.message, "\"clang++ 99, libc++ 990000, C++ 202302, nlohmann_json 3.11\""));
+  CHECK(contains(failure.message, std::string("\"") + ORKA_BUILD_TOOLCHAIN + "\""));
+  CHECK(contains(failure.message, "rebuild the plugin"));
+}
+
 TEST_CASE("a register function that throws: RegisterFailed with the exception text") {
   auto failure = refusal_of("throwing_register");
   CHECK(failure.reason == orka::LoadFailure::RegisterFailed);
@@ -190,29 +213,33 @@ TEST_CASE("a plugin claiming a taken command is refused whole: its other command
   CHECK(contains(failure.message, "\"hello\""));
   CHECK(contains(failure.message, canonical(fixture("hello"))));  // who owns it
   CHECK(host->find_command("thief-extra") == nullptr);
-  auto drained = host->ops().drain("node-1", {});
+  auto drained = host->ops().run<orka::DrainOp>({"node-1", {}});
   REQUIRE_FALSE(drained.has_value());
   CHECK(drained.error().kind == orka::ErrorKind::Unsupported);
+  CHECK(host->ops().list().size() == 1);  // hello's own op only
 }
 
 TEST_CASE("a plugin providing an op the host already has is refused") {
   auto host = isolated_host();
-  class Local final : public orka::OrkaOps {};
-  REQUIRE(host->provide(orka::OpKind::Cordon, std::make_shared<Local>()).has_value());
+  class Local final : public orka_hello::HelloOp {
+    orka::Result<orka_hello::HelloOutcome> run(const orka_hello::HelloRequest&) override { return {}; }
+  };
+  REQUIRE(host->provide<orka_hello::HelloOp>(std::make_shared<Local>(), {}).has_value());
   auto loaded = host->load_plugin(fixture("hello"));
   REQUIRE_FALSE(loaded.has_value());
   REQUIRE(host->load_errors().size() == 1);
   CHECK(host->load_errors()[0].reason == orka::LoadFailure::DuplicateName);
-  CHECK(contains(host->load_errors()[0].message, "cordon op"));
+  CHECK(contains(host->load_errors()[0].message, "the hello op (version 1) is already provided by orka itself"));
   CHECK(host->find_command("hello") == nullptr);  // rolled back with the op
 }
 
-TEST_CASE("loading the whole fixture directory: hello loads, every other fixture refused") {
+TEST_CASE("loading the whole fixture directory: hello and older_minor load, every other fixture refused") {
   auto host = isolated_host({orka::testing::fixture_dir()});
   host->load_plugins();
-  REQUIRE(host->plugins().size() == 1);
-  CHECK(host->plugins()[0].name == "hello");
-  CHECK(host->plugins()[0].version == "1.2.3");
+  REQUIRE(host->plugins().size() == 2);
+  std::set<std::string> names;
+  for (const auto& plugin : host->plugins()) names.insert(plugin.name);
+  CHECK(names == std::set<std::string>{"hello", "older_minor"});
 
   std::map<std::string, orka::LoadFailure> expected = {
       {"orka-not_a_plugin.so", orka::LoadFailure::CannotOpen},
@@ -220,6 +247,7 @@ TEST_CASE("loading the whole fixture directory: hello loads, every other fixture
       {"orka-bad_descriptor.so", orka::LoadFailure::BadDescriptor},
       {"orka-bad_major.so", orka::LoadFailure::AbiMismatch},
       {"orka-newer_minor.so", orka::LoadFailure::AbiMismatch},
+      {"orka-other_toolchain.so", orka::LoadFailure::ToolchainMismatch},
       {"orka-throwing_register.so", orka::LoadFailure::RegisterFailed},
       {"orka-failing_register.so", orka::LoadFailure::RegisterFailed},
       {"orka-hello_duplicate.so", orka::LoadFailure::DuplicateName},
@@ -238,11 +266,11 @@ TEST_CASE("loading the whole fixture directory: hello loads, every other fixture
   CHECK(host->find_command("half-registered") == nullptr);
   CHECK(host->find_command("thief-extra") == nullptr);
   CHECK(host->find_command("hello-impostor") == nullptr);
-  CHECK(host->commands().size() == 2);  // caps + hello
+  CHECK(host->commands().size() == 3);  // caps + hello + older
 
   // A second call does not load or refuse anything twice.
   host->load_plugins();
-  CHECK(host->plugins().size() == 1);
+  CHECK(host->plugins().size() == 2);
   CHECK(host->load_errors().size() == expected.size());
 }
 
@@ -287,7 +315,7 @@ TEST_CASE("one directory named twice loads its plugins once") {
   auto host = isolated_host({orka::testing::fixture_dir(), orka::testing::fixture_dir() + "/."});
   CHECK(host->plugin_search_path().size() == 1);
   host->load_plugins();
-  CHECK(host->plugins().size() == 1);
+  CHECK(host->plugins().size() == 2);  // hello and older_minor, once each
 }
 
 TEST_CASE("every LoadFailure has its own name") {
@@ -295,8 +323,9 @@ TEST_CASE("every LoadFailure has its own name") {
   std::set<std::string> names;
   for (auto failure : {LoadFailure::CannotOpen, LoadFailure::NoEntrySymbol,
                        LoadFailure::BadDescriptor, LoadFailure::AbiMismatch,
-                       LoadFailure::RegisterFailed, LoadFailure::DuplicateName})
+                       LoadFailure::ToolchainMismatch, LoadFailure::RegisterFailed,
+                       LoadFailure::DuplicateName})
     names.insert(std::string(orka::to_string(failure)));
-  CHECK(names.size() == 6);
+  CHECK(names.size() == 7);
   CHECK(names.count("AbiMismatch") == 1);
 }

@@ -7,6 +7,7 @@
 #include "fake_api.hpp"
 #include "orka/command_args.hpp"
 #include "orka/command_output.hpp"
+#include "test_ops.hpp"
 
 using namespace orka;
 using namespace orka::testing;
@@ -15,7 +16,7 @@ namespace {
 
 struct Screen {
   MockedCluster cluster;
-  OrkaOps ops;
+  TestOps ops;
   std::ostringstream out;
   std::ostringstream err;
   CommandContext context(bool out_tty, bool err_tty) {
@@ -29,8 +30,8 @@ ProgressEvent event(std::string phase, std::string message) {
 }
 
 CommandLine sample_command_line() {
-  CommandLine cli("orka ops sample", "Do a sample thing", "NAME [flags]",
-                  "orka ops sample NAME [--count N] [--json]", "print JSON");
+  CommandLine cli("orka ops sample", "Do a sample thing", "orka ops sample NAME [--count N] [--json]",
+                  "print JSON");
   cli.add_options()("count", "how many", cxxopts::value<int>()->default_value("1"));
   return cli;
 }
@@ -70,7 +71,7 @@ TEST_CASE("CommandLine: the command's flags, then --json and --help; usage error
 }
 
 TEST_CASE("CommandLine without --json help has no --json flag") {
-  CommandLine cli("orka ops bare", "Bare", "NAME", "orka ops bare NAME", "");
+  CommandLine cli("orka ops bare", "Bare", "orka ops bare NAME", "");
   auto parsed = cli.parse({"--json"});
   REQUIRE_FALSE(parsed);
   CHECK(parsed.error().kind == ErrorKind::Usage);

@@ -1,5 +1,5 @@
-// The commands: flags → options → the right OrkaOps call → output. Ops are replaced by a
-// recorder, so nothing here talks to a cluster.
+// The commands: flags → the op's request → the right op → output. Ops are replaced by
+// recorders, so nothing here talks to a cluster.
 #include <doctest/doctest.h>
 
 #include <sstream>
@@ -10,43 +10,15 @@
 #include "fake_api.hpp"
 #include "rr.hpp"
 #include "scale.hpp"
+#include "test_ops.hpp"
 
 using namespace orka;
 using namespace orka::testing;
 
 namespace {
 
-class RecordingOps final : public OrkaOps {
- public:
-  Result<ScaleOutcome> scale(const ObjectRef& t, std::int32_t r, ScaleMode m,
-                             const ScaleOptions& o) override {
-    scale_target = t;
-    scale_replicas = r;
-    scale_mode = m;
-    scale_options = o;
-    return ScaleOutcome{"deployments.apps/" + t.name, 2, r};
-  }
-  Result<RolloutOutcome> rollout_restart(const ObjectRef& t, const RolloutOptions&) override {
-    restarted.push_back(t);
-    return RolloutOutcome{"deployment/" + t.name, "2026-11-26T10:00:00Z"};
-  }
-  Result<DeleteOutcome> delete_pod(const PodRef& p, const DeleteOptions& o) override {
-    deleted.push_back(p.name);
-    delete_options = o;
-    return DeleteOutcome{"web/" + p.name, "uid", o.wait};
-  }
-  Result<CordonOutcome> cordon(const std::string& node, bool on) override {
-    cordoned.emplace_back(node, on);
-    if (node == "broken") return fail(ErrorKind::Forbidden, "nodes \"broken\" is forbidden");
-    return CordonOutcome{node, node != "already"};
-  }
-  Result<DrainOutcome> drain(const std::string& node, const DrainOptions& o) override {
-    drained = node;
-    drain_options = o;
-    if (o.progress) o.progress(ProgressEvent{"evicted", "pod web/a evicted (1/1)", {{"pod", "web/a"}}});
-    return DrainOutcome{node, {"web/a"}, {}, {}};
-  }
-
+// What the commands asked of the ops, recorded by stand-ins for the five mutating ops.
+struct Recorded {
   ObjectRef scale_target;
   std::int32_t scale_replicas = -1;
   ScaleMode scale_mode = ScaleMode::Subresource;
@@ -57,6 +29,72 @@ class RecordingOps final : public OrkaOps {
   std::vector<std::pair<std::string, bool>> cordoned;
   std::string drained;
   DrainOptions drain_options;
+};
+
+struct RecordingScale final : ScaleOp {
+  explicit RecordingScale(Recorded& r) : r(r) {}
+  Result<ScaleOutcome> run(const ScaleRequest& request) override {
+    r.scale_target = request.target;
+    r.scale_replicas = request.replicas;
+    r.scale_mode = request.mode;
+    r.scale_options = request.options;
+    return ScaleOutcome{"deployments.apps/" + request.target.name, 2, request.replicas};
+  }
+  Recorded& r;
+};
+
+struct RecordingRestart final : RolloutRestartOp {
+  explicit RecordingRestart(Recorded& r) : r(r) {}
+  Result<RolloutOutcome> run(const RolloutRequest& request) override {
+    r.restarted.push_back(request.target);
+    return RolloutOutcome{"deployment/" + request.target.name, "2026-11-26T10:00:00Z"};
+  }
+  Recorded& r;
+};
+
+struct RecordingDelete final : DeletePodOp {
+  explicit RecordingDelete(Recorded& r) : r(r) {}
+  Result<DeleteOutcome> run(const DeleteRequest& request) override {
+    r.deleted.push_back(request.pod.name);
+    r.delete_options = request.options;
+    return DeleteOutcome{"web/" + request.pod.name, "uid", request.options.wait};
+  }
+  Recorded& r;
+};
+
+struct RecordingCordon final : CordonOp {
+  explicit RecordingCordon(Recorded& r) : r(r) {}
+  Result<CordonOutcome> run(const CordonRequest& request) override {
+    r.cordoned.emplace_back(request.node, request.on);
+    if (request.node == "broken") return fail(ErrorKind::Forbidden, "nodes \"broken\" is forbidden");
+    return CordonOutcome{request.node, request.node != "already"};
+  }
+  Recorded& r;
+};
+
+struct RecordingDrain final : DrainOp {
+  explicit RecordingDrain(Recorded& r) : r(r) {}
+  Result<DrainOutcome> run(const DrainRequest& request) override {
+    r.drained = request.node;
+    r.drain_options = request.options;
+    if (request.options.progress)
+      request.options.progress(ProgressEvent{"evicted", "pod web/a evicted (1/1)", {{"pod", "web/a"}}});
+    return DrainOutcome{request.node, {"web/a"}, {}, {}};
+  }
+  Recorded& r;
+};
+
+// The registry the commands run against: the five recorders, sharing one record.
+class RecordingOps : public Recorded {
+ public:
+  RecordingOps() {
+    registry.add<ScaleOp>(std::make_shared<RecordingScale>(*this));
+    registry.add<RolloutRestartOp>(std::make_shared<RecordingRestart>(*this));
+    registry.add<DeletePodOp>(std::make_shared<RecordingDelete>(*this));
+    registry.add<CordonOp>(std::make_shared<RecordingCordon>(*this));
+    registry.add<DrainOp>(std::make_shared<RecordingDrain>(*this));
+  }
+  TestOps registry;
 };
 
 struct Run {
@@ -70,7 +108,7 @@ Run run(const CommandSpec& spec, RecordingOps& ops, std::vector<std::string> arg
   MockedCluster cluster;
   std::ostringstream out;
   std::ostringstream err;
-  CommandContext ctx{cluster.services, ops, invoked_as.empty() ? spec.name : invoked_as,
+  CommandContext ctx{cluster.services, ops.registry, invoked_as.empty() ? spec.name : invoked_as,
                      std::move(args), out, err, CancelToken{}, false, false};
   auto result = spec.run(ctx);
   return {result, out.str(), err.str()};
@@ -171,7 +209,7 @@ TEST_CASE("scale flags") {
   check_usage(run(spec, ops, {"deploy/web", "--replicas=9999999999999999999999"}),
               "for --replicas: expected a smaller whole number");
   check_usage(run(spec, ops, {"deploy/web", "--replicas", "1", "--mode", "magic"}), "--mode must be");
-  check_usage(run(spec, ops, {"deploy/web", "--replicas", "1", "--force-conflicts"}), "only applies with --mode apply");
+  check_usage(run(spec, ops, {"deploy/web", "--replicas", "1", "--force-conflicts"}), "--force-conflicts only applies with mode apply");
   check_usage(run(spec, ops, {"deploy/a", "deploy/b", "--replicas", "1"}), "one object");
 }
 

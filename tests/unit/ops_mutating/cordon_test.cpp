@@ -25,7 +25,7 @@ TEST_CASE("cordon patches spec.unschedulable with a merge patch") {
             _1.permission && _1.permission->verb == "patch" && _1.permission->resource == "nodes")
       .RETURN(json_response(200, node(true).dump()));
   cordon::CordonOps ops(cluster.services);
-  auto outcome = ops.cordon("n1", true);
+  auto outcome = ops.run(CordonRequest{"n1", true, CancelToken{}});
   REQUIRE(outcome);
   CHECK(outcome->changed);
   CHECK(outcome->node == "n1");
@@ -35,7 +35,7 @@ TEST_CASE("cordon of a cordoned node writes nothing") {
   MockedCluster cluster;
   cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(true));
   cordon::CordonOps ops(cluster.services);
-  auto outcome = ops.cordon("n1", true);
+  auto outcome = ops.run(CordonRequest{"n1", true, CancelToken{}});
   REQUIRE(outcome);
   CHECK_FALSE(outcome->changed);
   CHECK(cluster.api.count("PATCH") == 0);
@@ -46,7 +46,7 @@ TEST_CASE("uncordon sets unschedulable false; an uncordoned node is left alone")
   cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(true));
   cluster.api.on("PATCH", "/api/v1/nodes/n1", 200, node(false));
   cordon::CordonOps ops(cluster.services);
-  auto outcome = ops.cordon("n1", false);
+  auto outcome = ops.run(CordonRequest{"n1", false, CancelToken{}});
   REQUIRE(outcome);
   CHECK(outcome->changed);
   auto patches = cluster.api.find("PATCH", "/api/v1/nodes/n1");
@@ -54,7 +54,7 @@ TEST_CASE("uncordon sets unschedulable false; an uncordoned node is left alone")
   CHECK(nlohmann::json::parse(patches[0].body)["spec"]["unschedulable"] == false);
 
   cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(false));
-  auto again = ops.cordon("n1", false);
+  auto again = ops.run(CordonRequest{"n1", false, CancelToken{}});
   REQUIRE(again);
   CHECK_FALSE(again->changed);
   CHECK(cluster.api.count("PATCH") == 1);
@@ -68,7 +68,7 @@ TEST_CASE("a forbidden cordon names the missing permission") {
                   {"message", "nodes \"n1\" is forbidden: User \"dev\" cannot patch resource \"nodes\" "
                               "in API group \"\" at the cluster scope"}});
   cordon::CordonOps ops(cluster.services);
-  auto outcome = ops.cordon("n1", true);
+  auto outcome = ops.run(CordonRequest{"n1", true, CancelToken{}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Forbidden);
   REQUIRE(outcome.error().permission);
@@ -81,7 +81,7 @@ TEST_CASE("cordon of an unknown node says which") {
   MockedCluster cluster;
   cluster.api.on("GET", "/api/v1/nodes/", 404, {{"kind", "Status"}, {"code", 404}, {"message", "nope"}});
   cordon::CordonOps ops(cluster.services);
-  auto outcome = ops.cordon("ghost", true);
+  auto outcome = ops.run(CordonRequest{"ghost", true, CancelToken{}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::NotFound);
   CHECK(outcome.error().message == "node \"ghost\" not found");

@@ -56,7 +56,7 @@ TEST_CASE("delete sends a UID precondition learned from a GET") {
   podsdelete::DeleteOps ops(cluster.services);
   DeleteOptions options;
   options.grace_period_seconds = 0;  // becomes 1 without --force
-  auto outcome = ops.delete_pod(PodRef{"", "api-1"}, options);
+  auto outcome = ops.run(DeleteRequest{PodRef{"", "api-1"}, options});
   REQUIRE(outcome);
   CHECK(outcome->pod == "web/api-1");
   CHECK(outcome->uid == "uid-1");
@@ -68,8 +68,8 @@ TEST_CASE("without a grace period the body carries none (the pod's own applies)"
   cluster.api.on("GET", kPodPath, 200, pod("api-1", "uid-1"));
   cluster.api.on("DELETE", kPodPath, 200, pod("api-1", "uid-1"));
   podsdelete::DeleteOps ops(cluster.services);
-  REQUIRE(ops.delete_pod(PodRef{"other", "api-1"}, DeleteOptions{}).has_value() == false);
-  auto outcome = ops.delete_pod(PodRef{"web", "api-1"}, DeleteOptions{});
+  REQUIRE(ops.run(DeleteRequest{PodRef{"other", "api-1"}, DeleteOptions{}}).has_value() == false);
+  auto outcome = ops.run(DeleteRequest{PodRef{"web", "api-1"}, DeleteOptions{}});
   REQUIRE(outcome);
   auto deletes = cluster.api.find("DELETE", kPodPath);
   REQUIRE(deletes.size() == 1);
@@ -83,7 +83,7 @@ TEST_CASE("a pod replaced between GET and DELETE is left alone") {
                  {{"kind", "Status"}, {"code", 409}, {"reason", "Conflict"},
                   {"message", "Precondition failed: UID in precondition: uid-1, UID in object meta: uid-2"}});
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"", "api-1"}, DeleteOptions{});
+  auto outcome = ops.run(DeleteRequest{PodRef{"", "api-1"}, DeleteOptions{}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Conflict);
   CHECK(outcome.error().message.find("replaced") != std::string::npos);
@@ -95,7 +95,7 @@ TEST_CASE("a pod already gone at DELETE time counts as deleted") {
   cluster.api.on("GET", kPodPath, 200, pod("api-1", "uid-1"));
   cluster.api.on("DELETE", kPodPath, 404, {{"kind", "Status"}, {"code", 404}, {"message", "gone"}});
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"", "api-1"}, DeleteOptions{});
+  auto outcome = ops.run(DeleteRequest{PodRef{"", "api-1"}, DeleteOptions{}});
   REQUIRE(outcome);
   CHECK(outcome->gone);
 }
@@ -119,7 +119,7 @@ TEST_CASE("delete --wait returns once that UID is gone, not when the name is fre
   options.timeout = std::chrono::seconds(5);
   options.progress = [&](const ProgressEvent& e) { phases.push_back(e.phase); };
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"", "api-1"}, options);
+  auto outcome = ops.run(DeleteRequest{PodRef{"", "api-1"}, options});
   REQUIRE(outcome);
   CHECK(outcome->gone);
   CHECK(phases == std::vector<std::string>{"deleted", "waiting", "gone"});
@@ -145,7 +145,7 @@ TEST_CASE("delete --wait times out naming the pod") {
   options.wait = true;
   options.timeout = std::chrono::milliseconds(300);
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"", "api-1"}, options);
+  auto outcome = ops.run(DeleteRequest{PodRef{"", "api-1"}, options});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Timeout);
   CHECK(outcome.error().message.find("web/api-1 still exists") != std::string::npos);

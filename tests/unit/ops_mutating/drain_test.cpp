@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "drain.hpp"
 #include "fake_api.hpp"
+#include "send_only_client.hpp"
 
 using namespace orka;
 using namespace orka::testing;
@@ -63,7 +66,7 @@ struct ProgressLog {
 DrainOutcome drain_outcome_n1(MockedCluster& cluster, const DrainOptions& options) {
   drain::DrainOps ops(cluster.services);
   ops.pdb_retry_interval = std::chrono::milliseconds(20);
-  auto outcome = ops.drain("n1", options);
+  auto outcome = ops.run(DrainRequest{"n1", options});
   REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
   std::sort(outcome->evicted.begin(), outcome->evicted.end());
   return *outcome;
@@ -104,7 +107,7 @@ TEST_CASE("drain refuses with every reason listed, after cordoning, and evicts n
   MockedCluster cluster;
   cluster_with_pods(cluster, {pod("a"), pod("agent-x", "DaemonSet"), pod("loner", "")});
   drain::DrainOps ops(cluster.services);
-  auto outcome = ops.drain("n1", DrainOptions{});
+  auto outcome = ops.run(DrainRequest{"n1", DrainOptions{}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Refused);
   const auto& message = outcome.error().message;
@@ -124,7 +127,7 @@ TEST_CASE("drain --dry-run changes nothing and lists what would go") {
   options.dry_run = true;
   options.ignore_daemonsets = true;
   drain::DrainOps ops(cluster.services);
-  auto outcome = ops.drain("n1", options);
+  auto outcome = ops.run(DrainRequest{"n1", options});
   REQUIRE(outcome);
   CHECK(outcome->evicted == std::vector<std::string>{"web/a"});
   CHECK(outcome->skipped == std::vector<std::string>{"web/agent-x: DaemonSet-managed"});
@@ -198,7 +201,7 @@ TEST_CASE("drain deletes when eviction is disabled or missing; NotFound counts a
     DrainOptions options;
     options.disable_eviction = disable;
     drain::DrainOps ops(cluster.services);
-    auto outcome = ops.drain("n1", options);
+    auto outcome = ops.run(DrainRequest{"n1", options});
     REQUIRE(outcome);
     CHECK(outcome->evicted.size() == 2);
     CHECK(cluster.api.count("POST") == 0);
@@ -222,7 +225,7 @@ TEST_CASE("a drain that times out keeps the node cordoned and lists what remains
   ops.pdb_retry_interval = std::chrono::milliseconds(50);
   // a's wait: the node list keeps showing it; watches end empty until the deadline.
   for (int i = 0; i < 2000; ++i) cluster.api.add_stream({});
-  auto outcome = ops.drain("n1", options);
+  auto outcome = ops.run(DrainRequest{"n1", options});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Timeout);
   const auto& message = outcome.error().message;
@@ -241,7 +244,7 @@ TEST_CASE("a forbidden eviction fails the drain naming the permission") {
                         "pods \"a\" is forbidden: User \"dev\" cannot create resource "
                         "\"pods/eviction\" in API group \"\" in the namespace \"web\""));
   drain::DrainOps ops(cluster.services);
-  auto outcome = ops.drain("n1", DrainOptions{});
+  auto outcome = ops.run(DrainRequest{"n1", DrainOptions{}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Forbidden);
   REQUIRE(outcome.error().permission);
@@ -303,11 +306,86 @@ TEST_CASE("a pod of a terminating namespace that outlives the timeout is listed 
   DrainOptions options;
   options.timeout = std::chrono::milliseconds(300);
   drain::DrainOps ops(cluster.services);
-  auto outcome = ops.drain("n1", options);
+  auto outcome = ops.run(DrainRequest{"n1", options});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Timeout);
   CHECK_FALSE(outcome.error().permission);
   const auto text = describe(outcome.error());
   CHECK(text.find("missing permission") == std::string::npos);
   CHECK(text.find("web/a: its namespace is being deleted; still terminating") != std::string::npos);
+}
+
+namespace {
+// The fake API behind a client that lets calls overlap (trompeloeil's mock serialises them).
+class ConcurrentClient final : public SendOnlyClient {
+ public:
+  explicit ConcurrentClient(FakeApi& api) : api_(api) {}
+  Result<Response> send(const Request& request, const CancelToken&) override { return api_.send(request); }
+
+ private:
+  FakeApi& api_;
+};
+}  // namespace
+
+TEST_CASE("drain keeps at most --parallel evictions in flight") {
+  MockedCluster cluster;  // for its FakeApi and the set-up helper; the drain uses `services` below
+  std::vector<nlohmann::json> pods;
+  for (int i = 0; i < 12; ++i) pods.push_back(pod("p" + std::to_string(i)));
+  cluster_with_pods(cluster, pods, {});
+  std::atomic<int> in_flight{0};
+  std::atomic<int> most{0};
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/", [&](const Request&) {
+    const int now = ++in_flight;
+    int seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    --in_flight;
+    return Answer{201, "{}"};
+  });
+  FakeServices services(std::make_shared<ConcurrentClient>(cluster.api));
+  DrainOptions options;
+  options.parallel = 3;
+  options.timeout = std::chrono::seconds(10);
+  drain::DrainOps ops(services);
+  auto outcome = ops.run(DrainRequest{"n1", options});
+  REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
+  CHECK(outcome->evicted.size() == 12);
+  CHECK(cluster.api.find("POST", "/api/v1/namespaces/web/pods/").size() == 12);
+  CHECK(most.load() == 3);  // never more, and the pool was used
+}
+
+TEST_CASE("a pod a budget holds back does not hold a place in the pool while it waits") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("b"), pod("c")}, {});
+  const std::string blocked = status(429, "TooManyRequests",
+                                     "Cannot evict pod as it would violate the pod's disruption budget.")
+                                  .dump();
+  cluster.api.on_sequence("POST", "/api/v1/namespaces/web/pods/a/eviction",
+                          {Answer{429, blocked}, Answer{429, blocked}, Answer{201, "{}"}});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/b/eviction", 201, {{"kind", "Status"}});
+  cluster.api.on("POST", "/api/v1/namespaces/web/pods/c/eviction", 201, {{"kind", "Status"}});
+  cluster.api.on("GET", "/apis/policy/v1/namespaces/web/poddisruptionbudgets", 200, {{"items", nlohmann::json::array()}});
+  DrainOptions options;
+  options.parallel = 1;
+  options.timeout = std::chrono::seconds(10);
+  CHECK(drain_n1(cluster, options) == std::vector<std::string>{"web/a", "web/b", "web/c"});
+  std::vector<std::string> order;
+  for (const auto& request : cluster.api.find("POST", "/api/v1/namespaces/web/pods/"))
+    order.push_back(request.path.substr(std::string("/api/v1/namespaces/web/pods/").size(), 1));
+  // With one worker, b and c went while a waited for its budget.
+  CHECK(order == std::vector<std::string>{"a", "b", "c", "a", "a"});
+}
+
+TEST_CASE("drain's request rules are field errors, checked before any request") {
+  MockedCluster cluster;
+  drain::DrainOps ops(cluster.services);
+  DrainOptions none;
+  none.parallel = 0;
+  auto refused = ops.run(DrainRequest{"n1", none});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::Invalid);
+  CHECK(refused.error().message == "parallel must be at least 1");
+  CHECK(refused.error().causes.at(0).field == "parallel");
+  CHECK(cluster.api.count("GET") == 0);
 }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mock_client.hpp"
+#include "orka/transport_choice.hpp"
 #include "orka/discovery.hpp"
 #include "orka/services.hpp"
 
@@ -211,6 +212,9 @@ class FakeServices final : public Services {
   Result<std::string> default_namespace() override { return std::string("web"); }
   int verbosity() const override { return 0; }
   void log(int, std::string_view) override {}
+  Result<ServerVersion> server_version(const CancelToken& cancel) override {
+    return fetch_server_version(*client_, cancel);
+  }
   FakeDiscovery& fake_discovery() { return *discovery_; }
 
  private:

@@ -32,7 +32,7 @@ TEST_CASE("delete refuses CR/LF, a query or a space in the pod name before any r
     CAPTURE(name);
     MockedCluster cluster;
     podsdelete::DeleteOps ops(cluster.services);
-    auto outcome = ops.delete_pod(PodRef{"web", name}, {});
+    auto outcome = ops.run(DeleteRequest{PodRef{"web", name}, {}});
     REQUIRE_FALSE(outcome);
     check_refused_without_requests(outcome.error(), cluster);
   }
@@ -41,7 +41,7 @@ TEST_CASE("delete refuses CR/LF, a query or a space in the pod name before any r
 TEST_CASE("delete refuses a namespace carrying a path before any request") {
   MockedCluster cluster;
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"web/configmaps/marker?x=", "p"}, {});
+  auto outcome = ops.run(DeleteRequest{PodRef{"web/configmaps/marker?x=", "p"}, {}});
   REQUIRE_FALSE(outcome);
   check_refused_without_requests(outcome.error(), cluster);
   CHECK(outcome.error().message.find("namespace name") == 0);
@@ -50,12 +50,12 @@ TEST_CASE("delete refuses a namespace carrying a path before any request") {
 TEST_CASE("cordon and drain refuse a node name with CR/LF before any request") {
   MockedCluster cluster;
   cordon::CordonOps cordon_ops(cluster.services);
-  auto cordoned = cordon_ops.cordon(kSmuggled, true);
+  auto cordoned = cordon_ops.run(CordonRequest{kSmuggled, true, CancelToken{}});
   REQUIRE_FALSE(cordoned);
   check_refused_without_requests(cordoned.error(), cluster);
 
   drain::DrainOps drain_ops(cluster.services);
-  auto drained = drain_ops.drain(kSmuggled, {});
+  auto drained = drain_ops.run(DrainRequest{kSmuggled, {}});
   REQUIRE_FALSE(drained);
   check_refused_without_requests(drained.error(), cluster);
 }
@@ -63,13 +63,13 @@ TEST_CASE("cordon and drain refuse a node name with CR/LF before any request") {
 TEST_CASE("scale and rr refuse a query in the name before any request") {
   MockedCluster cluster;
   scale::ScaleOps scale_ops(cluster.services);
-  auto scaled = scale_ops.scale(ObjectRef{"web", "deploy", "x?a="}, 2, ScaleMode::Subresource, {});
+  auto scaled = scale_ops.run(ScaleRequest{ObjectRef{"web", "deploy", "x?a="}, 2, ScaleMode::Subresource, {}});
   REQUIRE_FALSE(scaled);
   check_refused_without_requests(scaled.error(), cluster);
   CHECK(scaled.error().message.find("deployment name \"x?a=\"") == 0);
 
   rr::RolloutOps rr_ops(cluster.services);
-  auto restarted = rr_ops.rollout_restart(ObjectRef{"web", "deploy", "x?dryRun=All"}, {});
+  auto restarted = rr_ops.run(RolloutRequest{ObjectRef{"web", "deploy", "x?dryRun=All"}, {}});
   REQUIRE_FALSE(restarted);
   check_refused_without_requests(restarted.error(), cluster);
 }
@@ -77,7 +77,7 @@ TEST_CASE("scale and rr refuse a query in the name before any request") {
 TEST_CASE("a 404 in a namespace that does not exist names the namespace") {
   MockedCluster cluster;  // the fake API answers 404 for everything, the namespace included
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"nope", "p"}, {});
+  auto outcome = ops.run(DeleteRequest{PodRef{"nope", "p"}, {}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::NotFound);
   CHECK(outcome.error().message.find("namespace \"nope\" does not exist") == 0);
@@ -91,7 +91,7 @@ TEST_CASE("a 404 in a namespace that exists is still about the object") {
   cluster.api.on("GET", "/api/v1/namespaces/web/pods/p", 404,
                  {{"kind", "Status"}, {"code", 404}, {"message", "pods \"p\" not found"}});
   podsdelete::DeleteOps ops(cluster.services);
-  auto outcome = ops.delete_pod(PodRef{"web", "p"}, {});
+  auto outcome = ops.run(DeleteRequest{PodRef{"web", "p"}, {}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::NotFound);
   CHECK(outcome.error().message == "pod \"p\" not found in namespace \"web\"");

@@ -120,7 +120,7 @@ TEST_CASE("rr patches the restartedAt annotation with a strategic merge patch") 
       })
       .RETURN(json_response(200, deploy(2, 1, 1, 1, 1, 1).dump()));
   rr::RolloutOps ops(cluster.services);
-  auto outcome = ops.rollout_restart(ObjectRef{"", "deploy", "api"}, {});
+  auto outcome = ops.run(RolloutRequest{ObjectRef{"", "deploy", "api"}, {}});
   REQUIRE(outcome);
   CHECK(outcome->resource == "deployment/api");
   CHECK(outcome->restarted_at.size() == 20);  // 2026-11-26T10:00:00Z
@@ -133,14 +133,14 @@ TEST_CASE("rr refuses a paused deployment and kinds it cannot restart") {
   paused["spec"]["paused"] = true;
   cluster.api.on("GET", "/apis/apps/v1/namespaces/web/deployments/api", 200, paused);
   rr::RolloutOps ops(cluster.services);
-  auto refused = ops.rollout_restart(ObjectRef{"", "deployment", "api"}, {});
+  auto refused = ops.run(RolloutRequest{ObjectRef{"", "deployment", "api"}, {}});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::Refused);
   CHECK(refused.error().message.find("is paused") != std::string::npos);
   CHECK(refused.error().hint.find("rollout resume") != std::string::npos);
   CHECK(cluster.api.count("PATCH") == 0);
 
-  auto replicaset = ops.rollout_restart(ObjectRef{"", "rs", "api-123"}, {});
+  auto replicaset = ops.run(RolloutRequest{ObjectRef{"", "rs", "api-123"}, {}});
   REQUIRE_FALSE(replicaset);
   CHECK(replicaset.error().kind == ErrorKind::Refused);
   CHECK(replicaset.error().message.find("deployments, statefulsets and daemonsets") != std::string::npos);
@@ -163,14 +163,14 @@ TEST_CASE("rr --wait watches until the rollout completes; a progress deadline fa
   options.timeout = std::chrono::seconds(5);
   options.progress = [&](const ProgressEvent& e) { phases.push_back(e.phase); };
   rr::RolloutOps ops(cluster.services);
-  auto outcome = ops.rollout_restart(ObjectRef{"", "deploy", "api"}, options);
+  auto outcome = ops.run(RolloutRequest{ObjectRef{"", "deploy", "api"}, options});
   REQUIRE(outcome);
   CHECK(phases == std::vector<std::string>{"restarted", "waiting", "waiting", "waiting", "done"});
 
   nlohmann::json stuck = deploy(2, 2, 2, 3, 1, 1);
   stuck["status"]["conditions"] = {{{"type", "Progressing"}, {"reason", "ProgressDeadlineExceeded"}}};
   cluster.api.add_stream({watch_line("MODIFIED", stuck)});
-  auto failed = ops.rollout_restart(ObjectRef{"", "deploy", "api"}, options);
+  auto failed = ops.run(RolloutRequest{ObjectRef{"", "deploy", "api"}, options});
   REQUIRE_FALSE(failed);
   CHECK(failed.error().kind == ErrorKind::Timeout);
   CHECK(failed.error().message == "deployment \"api\" exceeded its progress deadline");

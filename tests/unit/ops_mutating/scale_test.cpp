@@ -43,7 +43,7 @@ TEST_CASE("subresource mode: merge patch on /scale, reporting the count before")
             _1.permission->resource == "deployments" && _1.permission->subresource == "scale")
       .RETURN(json_response(200, scale_object(5).dump()));
   scale::ScaleOps ops(cluster.services);
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 5, ScaleMode::Subresource, {});
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 5, ScaleMode::Subresource, {}});
   REQUIRE(outcome);
   CHECK(outcome->resource == "deployments.apps/api");
   CHECK(outcome->previous_replicas == 2);
@@ -55,11 +55,11 @@ TEST_CASE("custom resources with a scale subresource scale too; without one they
   cluster.api.on("GET", "/apis/example.com/v1/namespaces/web/widgets/w/scale", 200, scale_object(1));
   cluster.api.on("PATCH", "/apis/example.com/v1/namespaces/web/widgets/w/scale", 200, scale_object(3));
   scale::ScaleOps ops(cluster.services);
-  auto widget = ops.scale(ObjectRef{"", "widgets.example.com", "w"}, 3, ScaleMode::Subresource, {});
+  auto widget = ops.run(ScaleRequest{ObjectRef{"", "widgets.example.com", "w"}, 3, ScaleMode::Subresource, {}});
   REQUIRE(widget);
   CHECK(widget->resource == "widgets.example.com/w");
 
-  auto gadget = ops.scale(ObjectRef{"", "gadgets", "g"}, 3, ScaleMode::Subresource, {});
+  auto gadget = ops.run(ScaleRequest{ObjectRef{"", "gadgets", "g"}, 3, ScaleMode::Subresource, {}});
   REQUIRE_FALSE(gadget);
   CHECK(gadget.error().kind == ErrorKind::Refused);
   CHECK(gadget.error().message == "gadgets.example.com has no scale subresource");
@@ -72,7 +72,7 @@ TEST_CASE("--current-replicas: a mismatch is refused and nothing is written") {
   scale::ScaleOps ops(cluster.services);
   ScaleOptions options;
   options.current_replicas = 3;
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 5, ScaleMode::Subresource, options);
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 5, ScaleMode::Subresource, options});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Refused);
   CHECK(outcome.error().message.find("has 2 replicas, not 3") != std::string::npos);
@@ -92,7 +92,7 @@ TEST_CASE("--current-replicas: PUT with the read resourceVersion, re-read on Con
   scale::ScaleOps ops(cluster.services);
   ScaleOptions options;
   options.current_replicas = 2;
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Subresource, options);
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Subresource, options});
   REQUIRE(outcome);
   CHECK(outcome->previous_replicas == 2);
   auto puts = cluster.api.find("PUT", kScale);
@@ -116,7 +116,7 @@ TEST_CASE("--current-replicas: a change seen after a Conflict is refused") {
   scale::ScaleOps ops(cluster.services);
   ScaleOptions options;
   options.current_replicas = 2;
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Subresource, options);
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Subresource, options});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Refused);
   CHECK(cluster.api.find("PUT", kScale).size() == 1);
@@ -136,7 +136,7 @@ TEST_CASE("apply mode: server-side apply of spec.replicas only") {
             _1.permission && _1.permission->verb == "patch" && _1.permission->subresource.empty())
       .RETURN(json_response(200, deployment(4, 2).dump()));
   scale::ScaleOps ops(cluster.services);
-  auto outcome = ops.scale(ObjectRef{"", "deployment", "api"}, 4, ScaleMode::Apply, {});
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deployment", "api"}, 4, ScaleMode::Apply, {}});
   REQUIRE(outcome);
   CHECK(outcome->previous_replicas == 2);
 }
@@ -147,7 +147,7 @@ TEST_CASE("apply mode works for resources without a scale subresource") {
   cluster.api.on("GET", path, 200, {{"spec", {{"replicas", 1}}}});
   cluster.api.on("PATCH", path, 200, {{"spec", {{"replicas", 2}}}});
   scale::ScaleOps ops(cluster.services);
-  auto outcome = ops.scale(ObjectRef{"", "gadgets", "g"}, 2, ScaleMode::Apply, {});
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "gadgets", "g"}, 2, ScaleMode::Apply, {}});
   REQUIRE(outcome);
   auto patch = cluster.api.find("PATCH", path);
   REQUIRE(patch.size() == 1);
@@ -161,7 +161,7 @@ TEST_CASE("an apply conflict names the owner and suggests --force-conflicts") {
                  status(409, "Conflict",
                         "Apply failed with 1 conflict: conflict with \"helm\" using apps/v1: .spec.replicas"));
   scale::ScaleOps ops(cluster.services);
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Apply, {});
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Apply, {}});
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Conflict);
   CHECK(outcome.error().message == "spec.replicas of deployments.apps/api is owned by field manager \"helm\"");
@@ -171,7 +171,7 @@ TEST_CASE("an apply conflict names the owner and suggests --force-conflicts") {
   ScaleOptions force;
   force.force_conflicts = true;
   cluster.api.on("PATCH", kDeploy, 200, deployment(4, 2));
-  REQUIRE(ops.scale(ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Apply, force));
+  REQUIRE(ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 4, ScaleMode::Apply, force}));
   auto patches = cluster.api.find("PATCH", kDeploy);
   CHECK(patches.back().path == kDeploy + "?fieldManager=orka&force=true");
 }
@@ -183,13 +183,13 @@ TEST_CASE("apply mode with --current-replicas sends the resourceVersion as a pre
   scale::ScaleOps ops(cluster.services);
   ScaleOptions options;
   options.current_replicas = 3;
-  REQUIRE(ops.scale(ObjectRef{"", "deploy", "api"}, 1, ScaleMode::Apply, options));
+  REQUIRE(ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 1, ScaleMode::Apply, options}));
   auto patch = cluster.api.find("PATCH", kDeploy);
   REQUIRE(patch.size() == 1);
   CHECK(nlohmann::json::parse(patch[0].body)["metadata"]["resourceVersion"] == "20");
 
   options.current_replicas = 5;
-  auto refused = ops.scale(ObjectRef{"", "deploy", "api"}, 1, ScaleMode::Apply, options);
+  auto refused = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 1, ScaleMode::Apply, options});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::Refused);
 }
@@ -197,7 +197,7 @@ TEST_CASE("apply mode with --current-replicas sends the resourceVersion as a pre
 TEST_CASE("scale errors: unknown type, forbidden names the permission, bad counts") {
   MockedCluster cluster;
   scale::ScaleOps ops(cluster.services);
-  auto unknown = ops.scale(ObjectRef{"", "nosuch", "x"}, 1, ScaleMode::Subresource, {});
+  auto unknown = ops.run(ScaleRequest{ObjectRef{"", "nosuch", "x"}, 1, ScaleMode::Subresource, {}});
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().kind == ErrorKind::NotFound);
 
@@ -206,16 +206,19 @@ TEST_CASE("scale errors: unknown type, forbidden names the permission, bad count
                  status(403, "Forbidden",
                         "deployments.apps \"api\" is forbidden: User \"dev\" cannot patch resource "
                         "\"deployments/scale\" in API group \"apps\" in the namespace \"web\""));
-  auto forbidden = ops.scale(ObjectRef{"", "deploy", "api"}, 2, ScaleMode::Subresource, {});
+  auto forbidden = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 2, ScaleMode::Subresource, {}});
   REQUIRE_FALSE(forbidden);
   CHECK(forbidden.error().kind == ErrorKind::Forbidden);
   REQUIRE(forbidden.error().permission);
   CHECK(forbidden.error().permission->describe().find("deployments") != std::string::npos);
   CHECK(forbidden.error().permission->subresource == "scale");
 
-  auto negative = ops.scale(ObjectRef{"", "deploy", "api"}, -1, ScaleMode::Subresource, {});
+  // The op's own rule, in its own terms: a field error a command maps to its flag.
+  auto negative = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, -1, ScaleMode::Subresource, {}});
   REQUIRE_FALSE(negative);
-  CHECK(negative.error().kind == ErrorKind::Usage);
+  CHECK(negative.error().kind == ErrorKind::Invalid);
+  CHECK(negative.error().message == "replicas must be 0 or more");
+  CHECK(negative.error().causes.at(0).field == "replicas");
 }
 
 TEST_CASE("scale_progress: generation, spec and status must agree") {
@@ -243,7 +246,7 @@ TEST_CASE("scale --wait follows the object until status.replicas matches") {
   options.timeout = std::chrono::seconds(5);
   options.progress = [&](const ProgressEvent& e) { messages.push_back(e.phase + ": " + e.message); };
   scale::ScaleOps ops(cluster.services);
-  auto outcome = ops.scale(ObjectRef{"", "deploy", "api"}, 3, ScaleMode::Subresource, options);
+  auto outcome = ops.run(ScaleRequest{ObjectRef{"", "deploy", "api"}, 3, ScaleMode::Subresource, options});
   REQUIRE(outcome);
   REQUIRE(messages.size() == 3);
   CHECK(messages[0].find("observe") != std::string::npos);

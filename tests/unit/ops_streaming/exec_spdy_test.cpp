@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "exec.hpp"
+#include "command_run.hpp"
 #include "exec_command.hpp"
 #include "fakes.hpp"
 #include "mock_client.hpp"
@@ -222,7 +223,7 @@ Output drain(DuplexStream<ExecChunk, ExecStatus>& session) {
 }
 
 // An op over a MockClient, with the diagnostics lines collected.
-struct Op {
+struct ExecFixture {
   std::shared_ptr<MockClient> client = std::make_shared<MockClient>();
   std::shared_ptr<std::vector<std::string>> log = std::make_shared<std::vector<std::string>>();
   ExecOps ops{[c = client] { return Result<std::shared_ptr<Client>>(c); },
@@ -259,7 +260,7 @@ ExecOptions spdy_options(bool stdin, bool tty = false) {
 }  // namespace
 
 TEST_CASE("SPDY exec: streams in kubectl's order with lower-case streamtype headers") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   UpgradeRequest seen;
   FORBID_CALL(*op.client, send(_, _));
@@ -285,7 +286,7 @@ TEST_CASE("SPDY exec: streams in kubectl's order with lower-case streamtype head
 }
 
 TEST_CASE("SPDY exec with a TTY: no stderr stream, a resize stream, the initial size first") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, MuxFraming::HttpUpgrade, _)).LR_RETURN(connection_on(wire));
   ExecOptions options = spdy_options(/*stdin=*/true, /*tty=*/true);
@@ -308,7 +309,7 @@ TEST_CASE("SPDY exec with a TTY: no stderr stream, a resize stream, the initial 
 }
 
 TEST_CASE("SPDY exec: stdout and stderr are routed apart and the exit code comes from the Status") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   auto out = wire->stream("stdout");
@@ -333,7 +334,7 @@ TEST_CASE("SPDY exec: stdout and stderr are routed apart and the exit code comes
 }
 
 TEST_CASE("SPDY exec: an error stream that ends with nothing on it is exit code 0") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   wire->stream("stdout")->send("done\n");
@@ -348,7 +349,7 @@ TEST_CASE("SPDY exec: an error stream that ends with nothing on it is exit code 
 }
 
 TEST_CASE("SPDY exec: a command that cannot start is an error with the server's message") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   wire->stream("error")->send(
@@ -363,7 +364,7 @@ TEST_CASE("SPDY exec: a command that cannot start is an error with the server's 
 }
 
 TEST_CASE("SPDY exec: a Status followed by the connection ending is the outcome, not a broken session") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   wire->stream("stdout")->send("last words");
@@ -377,7 +378,7 @@ TEST_CASE("SPDY exec: a Status followed by the connection ending is the outcome,
 }
 
 TEST_CASE("SPDY exec: the connection ending before any Status is an error") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   wire->stream("error")->send(R"({"metadata":{},"sta)");  // cut mid-Status
@@ -391,7 +392,7 @@ TEST_CASE("SPDY exec: the connection ending before any Status is an error") {
 }
 
 TEST_CASE("SPDY exec: close_write sends FIN on the stdin stream and the command can end") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sha256sum"}, spdy_options(/*stdin=*/true));
@@ -420,7 +421,7 @@ TEST_CASE("SPDY exec: close_write sends FIN on the stdin stream and the command 
 }
 
 TEST_CASE("SPDY exec: no stdin stream without -i, and writing then is refused") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"ls"}, spdy_options(false));
@@ -440,7 +441,7 @@ TEST_CASE("SPDY exec: no stdin stream without -i, and writing then is refused") 
 }
 
 TEST_CASE("SPDY exec: cancelling closes the connection and ends every reader") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sleep", "1000"}, spdy_options(true));
@@ -457,7 +458,7 @@ TEST_CASE("SPDY exec: cancelling closes the connection and ends every reader") {
 }
 
 TEST_CASE("SPDY exec: a stream the server refuses fails the exec and resets the streams opened") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   wire->refused_type = "stdout";
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
@@ -472,7 +473,7 @@ TEST_CASE("SPDY exec: a stream the server refuses fails the exec and resets the 
 }
 
 TEST_CASE("SPDY exec: a server that chose another protocol is refused clearly") {
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _))
       .LR_RETURN(connection_on(wire, MuxFraming::HttpUpgrade, "v2.channel.k8s.io"));
@@ -491,7 +492,7 @@ TEST_CASE("auto: a refused WebSocket v5 upgrade falls back to SPDY") {
   REQUIRE(plan.attempts[0].wire == WireTransport::WebSocket);
   REQUIRE(plan.attempts[1].wire == WireTransport::Spdy);
 
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, send(_, _)).WITH(_1.path == "/version").RETURN(json_response(200, version_json(31)));
   // What a proxy that does not know v5 answers: 403 with no Kubernetes Status.
@@ -512,7 +513,7 @@ TEST_CASE("auto: a refused WebSocket v5 upgrade falls back to SPDY") {
 }
 
 TEST_CASE("auto: an API error (pod not found) is not a reason to try another transport") {
-  Op op;
+  ExecFixture op;
   REQUIRE_CALL(*op.client, send(_, _)).WITH(_1.path == "/version").RETURN(json_response(200, version_json(31)));
   Error missing = error_from_http(
       404, R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"pods \"p\" not found","reason":"NotFound","code":404})");
@@ -533,7 +534,7 @@ TEST_CASE("auto on an old server with stdin uses SPDY, so the end of stdin reach
   REQUIRE_FALSE(plan.attempts.empty());
   REQUIRE(plan.attempts[0].wire == WireTransport::Spdy);
 
-  Op op;
+  ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, send(_, _)).WITH(_1.path == "/version").RETURN(json_response(200, version_json(20)));
   FORBID_CALL(*op.client, open_websocket(_, _));
@@ -556,7 +557,7 @@ TEST_CASE("auto: a client that cannot open SPDY (Unsupported) falls back to WebS
   REQUIRE(plan.attempts[0].wire == WireTransport::Spdy);
   REQUIRE(plan.attempts[1].wire == WireTransport::WebSocket);
 
-  Op op;
+  ExecFixture op;
   REQUIRE_CALL(*op.client, send(_, _)).WITH(_1.path == "/version").RETURN(json_response(200, version_json(20)));
   // What Client::open_multiplexed answers in a client written before it.
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _))
@@ -576,7 +577,7 @@ TEST_CASE("auto: an unreadable server version is logged and the plan goes on wit
   REQUIRE_FALSE(plan.attempts.empty());
   REQUIRE(plan.attempts[0].wire == WireTransport::WebSocket);
 
-  Op op;
+  ExecFixture op;
   auto socket = std::make_unique<ScriptedWebSocket>("v5.channel.k8s.io");
   socket->script(WsOpcode::Binary, std::string("\x01ok", 3));
   socket->script(WsOpcode::Binary, std::string(1, '\x03') + R"({"metadata":{},"status":"Success"})");
@@ -594,7 +595,7 @@ TEST_CASE("auto: an unreadable server version is logged and the plan goes on wit
 }
 
 TEST_CASE("--transport websocket: no version lookup, WebSocket only") {
-  Op op;
+  ExecFixture op;
   auto socket = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
   socket->script(WsOpcode::Binary, std::string("\x01hi", 3));
   socket->script(WsOpcode::Binary, std::string(1, '\x03') + kExit42);
@@ -617,7 +618,7 @@ TEST_CASE("--transport websocket: no version lookup, WebSocket only") {
 }
 
 TEST_CASE("--transport spdy: a refused SPDY upgrade is the error, nothing else is tried") {
-  Op op;
+  ExecFixture op;
   Error refused = make_error(ErrorKind::Forbidden, "upgrade refused: 403 Forbidden");
   refused.http_status = 403;
   FORBID_CALL(*op.client, send(_, _));
@@ -630,28 +631,43 @@ TEST_CASE("--transport spdy: a refused SPDY upgrade is the error, nothing else i
 }
 
 TEST_CASE("--transport flag") {
-  auto spdy = parse_exec_args({"web-1", "--transport", "spdy", "-i", "--", "cat"});
-  REQUIRE(spdy);
-  CHECK(spdy->transport == StreamTransport::Spdy);
-  auto websocket = parse_exec_args({"web-1", "--transport=websocket", "--", "cat"});
-  REQUIRE(websocket);
-  CHECK(websocket->transport == StreamTransport::WebSocket);
-  auto automatic = parse_exec_args({"web-1", "--", "cat", "--transport", "spdy"});  // after --: the command's
-  REQUIRE(automatic);
-  CHECK(automatic->transport == StreamTransport::Auto);
-  CHECK(automatic->command == std::vector<std::string>{"cat", "--transport", "spdy"});
-  auto bad = parse_exec_args({"web-1", "--transport", "http2", "--", "cat"});
+  struct Recording final : ExecOp {
+    DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override {
+      seen = request;
+      return DuplexStream<ExecChunk, ExecStatus>::failed(make_error(ErrorKind::Cancelled, "recorded"));
+    }
+    std::optional<ExecRequest> seen;
+  };
+  auto with = [](std::vector<std::string> args, Recording& op) {
+    return orka::testing::run_command<ExecOp>(exec_command(), op, std::move(args));
+  };
+  Recording spdy;
+  with({"web-1", "--transport", "spdy", "-i", "--", "cat"}, spdy);
+  REQUIRE(spdy.seen);
+  CHECK(spdy.seen->options.transport == StreamTransport::Spdy);
+  Recording websocket;
+  with({"web-1", "--transport=websocket", "--", "cat"}, websocket);
+  REQUIRE(websocket.seen);
+  CHECK(websocket.seen->options.transport == StreamTransport::WebSocket);
+  Recording automatic;
+  with({"web-1", "--", "cat", "--transport", "spdy"}, automatic);  // after --: the command's
+  REQUIRE(automatic.seen);
+  CHECK(automatic.seen->options.transport == StreamTransport::Auto);
+  CHECK(automatic.seen->command == std::vector<std::string>{"cat", "--transport", "spdy"});
+  Recording none;
+  auto bad = with({"web-1", "--transport", "http2", "--", "cat"}, none).result;
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::Usage);
   CHECK(exit_code_for(bad.error()) == 2);
   CHECK(bad.error().message.find("http2") != std::string::npos);
   CHECK((bad.error().message + bad.error().hint).find("auto") != std::string::npos);  // the accepted values
   // A switch given a value that is not a boolean: the flag is named (cxxopts names none).
-  auto switch_value = parse_exec_args({"web-1", "--stdin=maybe", "--", "cat"});
+  auto switch_value = with({"web-1", "--stdin=maybe", "--", "cat"}, none).result;
   REQUIRE_FALSE(switch_value);
   CHECK(exit_code_for(switch_value.error()) == 2);
   CHECK(switch_value.error().message == "invalid value \"maybe\" for --stdin: expected true or false");
-  auto help = parse_exec_args({"--help"});
-  REQUIRE(help);
-  CHECK(help->help_text.find("--transport") != std::string::npos);
+  auto help = with({"--help"}, none);
+  REQUIRE(help.result);
+  CHECK(help.out.find("--transport") != std::string::npos);
+  CHECK_FALSE(none.seen);
 }

@@ -4,6 +4,7 @@
 
 #include "exec.hpp"
 #include "exec_command.hpp"
+#include "command_run.hpp"
 #include "fakes.hpp"
 #include "orka/channels.hpp"
 
@@ -143,18 +144,94 @@ TEST_CASE("closing stdin on v4 says the remote cannot see EOF") {
   CHECK(outcome.error().kind == ErrorKind::Cancelled);
 }
 
-TEST_CASE("exec flags") {
-  auto o = parse_exec_args({"deploy/web", "-c", "app", "-i", "-t", "--", "sh", "-c", "echo --"});
-  REQUIRE(o);
-  CHECK(o->target == "deploy/web");
-  CHECK(o->container == "app");
-  CHECK(o->stdin);
-  CHECK(o->tty);
-  CHECK(o->command == std::vector<std::string>{"sh", "-c", "echo --"});
+namespace {
+
+// Records the request; the session ends at once with exit code 0.
+class RecordingExec final : public ExecOp {
+ public:
+  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override {
+    seen = request;
+    return DuplexStream<ExecChunk, ExecStatus>(
+        Stream<ExecChunk, ExecStatus>::spawn(1, Overflow::Block, CancelToken(),
+                                             [](StreamWriter<ExecChunk>&) { return Result<ExecStatus>(ExecStatus{}); }),
+        nullptr);
+  }
+  std::optional<ExecRequest> seen;
+};
+
+orka::testing::CommandRun run_exec(std::vector<std::string> args, RecordingExec& op) {
+  return orka::testing::run_command<ExecOp>(exec_command(), op, std::move(args));
+}
+
+}  // namespace
+
+TEST_CASE("exec flags become the op's request; -- ends the flags") {
+  RecordingExec op;
+  auto r = run_exec({"deploy/web", "-c", "app", "-i", "--", "sh", "-c", "echo --"}, op);
+  REQUIRE_MESSAGE(r.result, r.result.error().message);
+  REQUIRE(op.seen);
+  CHECK(op.seen->target == "deploy/web");
+  CHECK(op.seen->container == "app");
+  CHECK(op.seen->options.stdin);
+  CHECK(op.seen->command == std::vector<std::string>{"sh", "-c", "echo --"});
   for (const auto& bad : std::vector<std::vector<std::string>>{
            {"web-1"}, {"web-1", "--"}, {"--", "ls"}, {"web-1", "ls", "--", "ls"}, {"web-1", "--bogus", "--", "ls"}}) {
-    auto r = parse_exec_args(bad);
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::Usage);
+    RecordingExec never;
+    auto refused = run_exec(bad, never);
+    REQUIRE_FALSE(refused.result);
+    CHECK(refused.result.error().kind == ErrorKind::Usage);
+    CHECK_FALSE(never.seen);
   }
+}
+
+TEST_CASE("exec's target and defaulted container come from the op, before it connects") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_bodies["/apis/apps/v1/namespaces/ns/deployments/web"] =
+      R"({"spec":{"selector":{"matchLabels":{"app":"web"}}}})";
+  client->json_bodies["/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb"] = R"({"items":[
+    {"metadata":{"name":"web-2","uid":"u2","creationTimestamp":"2024-05-01T10:00:02Z",
+                 "annotations":{"kubectl.kubernetes.io/default-container":"side"}},
+     "spec":{"containers":[{"name":"app"},{"name":"side"}]},
+     "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}]})";
+  ExecOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  ExecRequest request;
+  request.namespace_ = "ns";
+  request.target = "deploy/web";
+  request.command = {"ls"};
+  request.options.transport = StreamTransport::WebSocket;
+  std::optional<ExecTarget> chosen;
+  request.options.on_target = [&](const ExecTarget& target) { chosen = target; };
+  auto session = ops.run(request);  // no scripted WebSocket: connecting fails after the choice
+  CHECK_FALSE(session.finish());
+  REQUIRE(chosen);
+  CHECK(chosen->pod == "web-2");
+  CHECK(chosen->container == "side");
+  CHECK(chosen->container_defaulted);
+  CHECK(chosen->containers == std::vector<std::string>{"app", "side"});
+  REQUIRE(client->websocket_paths.size() == 1);
+  CHECK(client->websocket_paths[0].starts_with("/api/v1/namespaces/ns/pods/web-2/exec?container=side&"));
+}
+
+TEST_CASE("a pod and a container named: no lookup before the exec request") {
+  auto client = std::make_shared<FakeClient>();
+  ExecOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  ExecRequest request{"ns", "web-1", "app", {"ls"}, {}};
+  request.options.transport = StreamTransport::WebSocket;
+  auto session = ops.run(request);
+  CHECK_FALSE(session.finish());
+  CHECK(client->requests.empty());
+  CHECK(client->websocket_paths.size() == 1);
+}
+
+TEST_CASE("exec refuses a service and an empty command as field errors") {
+  auto client = std::make_shared<FakeClient>();
+  ExecOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto service = ops.run(ExecRequest{"ns", "svc/web", "", {"ls"}, {}}).finish();
+  REQUIRE_FALSE(service);
+  auto empty = ops.run(ExecRequest{"ns", "web-1", "", {}, {}}).finish();
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().kind == ErrorKind::Invalid);
+  REQUIRE(empty.error().causes.size() == 1);
+  CHECK(empty.error().causes[0].field == "command");
+  CHECK(client->requests.empty());
 }

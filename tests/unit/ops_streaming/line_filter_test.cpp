@@ -2,6 +2,7 @@
 
 #include "line_filter.hpp"
 #include "log_printer.hpp"
+#include "logs_json.hpp"
 
 #include <sstream>
 
@@ -32,11 +33,12 @@ TEST_CASE("exclude alone") {
   CHECK_FALSE(filter->passes("DEBUG x"));
 }
 
-TEST_CASE("a bad pattern is a usage error naming the flag") {
+TEST_CASE("a bad pattern is a field error naming the field (a command names its flag)") {
   auto filter = LineFilter::compile({"ok"}, {"(unclosed"});
   REQUIRE_FALSE(filter);
-  CHECK(filter.error().kind == orka::ErrorKind::Usage);
-  CHECK(filter.error().message.find("--exclude") != std::string::npos);
+  CHECK(filter.error().kind == orka::ErrorKind::Invalid);
+  CHECK(filter.error().causes.at(0).field == "exclude");
+  CHECK(filter.error().message.starts_with("exclude "));
   CHECK(filter.error().message.find("(unclosed") != std::string::npos);
 }
 

@@ -1,50 +1,88 @@
+// `orka ops logs`: flags → the LogsRequest the op gets, the command line's own errors, and how
+// the op's events are printed. The op is replaced by a recorder that plays scripted events.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "logs_command.hpp"
+#include "logs_op.hpp"
+#include "command_run.hpp"
 
 using namespace orka;
 using namespace orka::streaming;
 
 namespace {
-Result<LogsCommandOptions> parse(std::vector<std::string> args) { return parse_logs_args(args); }
+
+// Records the request and answers with the scripted events.
+class RecordingLogs final : public LogsOp {
+ public:
+  Stream<LogEvent, LogsOutcome> run(const LogsRequest& request) override {
+    seen = request;
+    auto events = script;
+    auto outcome = result;
+    return Stream<LogEvent, LogsOutcome>::spawn(
+        16, Overflow::Block, CancelToken(), [events, outcome](StreamWriter<LogEvent>& out) {
+          for (const auto& event : events) out.push(event);
+          return outcome;
+        });
+  }
+  std::optional<LogsRequest> seen;
+  std::vector<LogEvent> script;
+  Result<LogsOutcome> result = LogsOutcome{1, 0};
+};
+
+orka::testing::CommandRun run(std::vector<std::string> args, RecordingLogs& op) {
+  return orka::testing::run_command<LogsOp>(logs_command(), op, std::move(args));
+}
+
+LogEvent line(std::string pod, std::string text) {
+  LogEvent event;
+  event.chunk = LogChunk{std::move(pod), "app", "", std::move(text)};
+  return event;
+}
+
+LogEvent started(std::string pod) {
+  LogEvent event = line(std::move(pod), "");
+  event.type = LogEvent::Type::StreamStarted;
+  return event;
+}
+
 }  // namespace
 
-TEST_CASE("logs flags become options") {
-  auto o = parse({"deploy/web", "-c", "app", "-f", "--tail", "20", "--since", "2m", "--timestamps",
-                  "--include", "a,b{1,2}", "--include", "x", "--exclude", "y", "--highlight", "z",
-                  "--limit-bytes", "100", "--prefix=false", "--json", "--max-streams", "7"});
-  REQUIRE(o);
-  CHECK(o->target == "deploy/web");
-  CHECK(o->container == "app");
-  CHECK(o->log.follow);
-  CHECK(o->log.tail_lines == 20);
-  CHECK(o->log.since_seconds == 120);
-  CHECK(o->log.timestamps);
-  CHECK(o->log.include == std::vector<std::string>{"a,b{1,2}", "x"});
-  CHECK(o->log.exclude == std::vector<std::string>{"y"});
-  CHECK(o->highlight == std::vector<std::string>{"z"});
-  CHECK(o->log.limit_bytes == 100);
-  REQUIRE(o->prefix);
-  CHECK_FALSE(*o->prefix);
-  CHECK(o->json);
-  CHECK(o->max_streams == 7);
+TEST_CASE("logs flags become the op's request") {
+  RecordingLogs op;
+  auto r = run({"deploy/web", "-c", "app", "-f", "--tail", "20", "--since", "2m", "--timestamps",
+                "--include", "a,b{1,2}", "--include", "x", "--exclude", "y", "--highlight", "z",
+                "--limit-bytes", "100", "--prefix=false", "--json", "--max-streams", "7"},
+               op);
+  REQUIRE_MESSAGE(r.result, r.result.error().message);
+  REQUIRE(op.seen);
+  const LogsRequest& request = *op.seen;
+  CHECK(request.target == "deploy/web");
+  CHECK(request.container == "app");
+  CHECK(request.log.follow);
+  CHECK(request.log.tail_lines == 20);
+  CHECK(request.log.since_seconds == 120);
+  CHECK(request.log.timestamps);
+  CHECK(request.log.include == std::vector<std::string>{"a,b{1,2}", "x"});
+  CHECK(request.log.exclude == std::vector<std::string>{"y"});
+  CHECK(request.log.limit_bytes == 100);
+  CHECK(request.max_streams == 7);
 }
 
-TEST_CASE("logs defaults") {
-  auto pod = parse({"web-1"});
-  REQUIRE(pod);
-  CHECK_FALSE(pod->log.tail_lines);
-  CHECK_FALSE(pod->prefix);
-  CHECK(pod->max_streams == 50);
-  auto selector = parse({"-l", "app=web"});
-  REQUIRE(selector);
-  CHECK(selector->log.tail_lines == 10);  // as kubectl does for -l
-  auto all = parse({"-l", "app=web", "--tail", "-1"});
-  REQUIRE(all);
-  CHECK_FALSE(all->log.tail_lines);
+TEST_CASE("logs defaults: all lines of a pod, 10 lines per pod of a selector") {
+  RecordingLogs op;
+  REQUIRE(run({"web-1"}, op).result);
+  CHECK_FALSE(op.seen->log.tail_lines);
+  CHECK(op.seen->max_streams == kDefaultMaxLogStreams);
+  REQUIRE(run({"-l", "app=web"}, op).result);
+  CHECK(op.seen->selector == "app=web");
+  CHECK(op.seen->log.tail_lines == 10);  // as kubectl does for -l
+  REQUIRE(run({"-l", "app=web", "--tail", "-1"}, op).result);
+  CHECK_FALSE(op.seen->log.tail_lines);
 }
 
-TEST_CASE("logs validation errors are usage errors") {
+TEST_CASE("logs validation errors are usage errors, and the op is never called") {
   const std::vector<std::vector<std::string>> bad = {
       {},
       {"web-1", "-l", "app=web"},
@@ -63,17 +101,32 @@ TEST_CASE("logs validation errors are usage errors") {
   };
   for (const auto& args : bad) {
     CAPTURE(args.size());
-    auto o = parse(args);
-    REQUIRE_FALSE(o);
-    CHECK(o.error().kind == ErrorKind::Usage);
-    CHECK_FALSE(o.error().message.empty());
+    RecordingLogs op;
+    auto r = run(args, op);
+    REQUIRE_FALSE(r.result);
+    CHECK(r.result.error().kind == ErrorKind::Usage);
+    CHECK_FALSE(r.result.error().message.empty());
+    CHECK_FALSE(op.seen);
   }
+}
+
+TEST_CASE("the op's field errors come back in flag terms") {
+  RecordingLogs op;
+  auto since_time = run({"web-1", "--since-time", "yesterday"}, op);
+  REQUIRE_FALSE(since_time.result);
+  CHECK(since_time.result.error().message ==
+        "--since-time \"yesterday\" is not an RFC 3339 time, e.g. 2024-05-01T10:00:00Z");
+  auto limit = run({"web-1", "--limit-bytes", "0"}, op);
+  CHECK(limit.result.error().message == "--limit-bytes must be greater than 0");
+  auto include = run({"web-1", "--include", "(bad"}, op);
+  CHECK(include.result.error().message.starts_with("--include \"(bad\" is not a valid regular expression"));
+  CHECK(include.result.error().hint.find("RE2") != std::string::npos);
 }
 
 TEST_CASE("containers a pod contributes") {
   auto pod = nlohmann::json::parse(
       R"({"spec":{"initContainers":[{"name":"init"}],"containers":[{"name":"app"},{"name":"side"}]}})");
-  LogsCommandOptions o;
+  LogsRequest o;
   CHECK(containers_for(pod, o) == std::vector<std::string>{"app"});
   o.container = "side";
   CHECK(containers_for(pod, o) == std::vector<std::string>{"side"});
@@ -93,11 +146,71 @@ TEST_CASE("a flag value of the wrong type names the flag and what it expects") {
            {{"web-1", "--limit-bytes", "1k"}, "invalid value \"1k\" for --limit-bytes: expected a whole number"},
        }) {
     CAPTURE(text);
-    auto o = parse(args);
-    REQUIRE_FALSE(o);
-    CHECK(o.error().kind == ErrorKind::Usage);
-    CHECK(exit_code_for(o.error()) == 2);
-    CHECK(o.error().message == text);
-    CHECK(o.error().message.find("failed to parse") == std::string::npos);
+    RecordingLogs op;
+    auto r = run(args, op);
+    REQUIRE_FALSE(r.result);
+    CHECK(r.result.error().kind == ErrorKind::Usage);
+    CHECK(exit_code_for(r.result.error()) == 2);
+    CHECK(r.result.error().message == text);
+    CHECK(r.result.error().message.find("failed to parse") == std::string::npos);
   }
+}
+
+TEST_CASE("one stream of a pod: bare lines; several: prefixed; a workload always prefixed") {
+  RecordingLogs one;
+  one.script = {started("web-1"), line("web-1", "a"), line("web-1", "b")};
+  auto single = run({"web-1"}, one);
+  REQUIRE(single.result);
+  CHECK(single.out == "a\nb\n");
+
+  RecordingLogs two;
+  two.script = {started("web-1"), started("web-2"), line("web-1", "a"), line("web-2", "b")};
+  auto many = run({"web-1", "--all-containers"}, two);
+  REQUIRE(many.result);
+  CHECK(many.out == "[web-1/app] a\n[web-2/app] b\n");
+
+  RecordingLogs workload;
+  workload.script = {started("web-1"), line("web-1", "a")};
+  auto deploy = run({"deploy/web"}, workload);
+  REQUIRE(deploy.result);
+  CHECK(deploy.out == "[web-1/app] a\n");
+}
+
+TEST_CASE("stream events go to stderr in flag terms; --json prints them as objects") {
+  LogEvent skipped = started("web-9");
+  skipped.type = LogEvent::Type::NotFollowed;
+  skipped.count = 3;
+  LogEvent failed = started("web-2");
+  failed.type = LogEvent::Type::StreamFailed;
+  failed.error = std::make_shared<const Error>(make_error(ErrorKind::NotFound, "container is gone"));
+  RecordingLogs op;
+  op.script = {started("web-1"), started("web-2"), line("web-1", "a"), skipped, failed};
+  auto human = run({"-l", "app=web", "-f", "--max-streams", "3"}, op);
+  REQUIRE(human.result);
+  CHECK(human.err.find("warning: not following web-9/app: --max-streams 3 reached\n") != std::string::npos);
+  CHECK(human.err.find("warning: web-2/app: container is gone\n") != std::string::npos);
+
+  auto json = run({"-l", "app=web", "-f", "--json"}, op);
+  REQUIRE(json.result);
+  std::istringstream lines(json.out);
+  std::vector<nlohmann::json> objects;
+  for (std::string text; std::getline(lines, text);) objects.push_back(nlohmann::json::parse(text));
+  REQUIRE(objects.size() == 5);
+  CHECK(objects[0]["event"] == "stream_started");
+  CHECK(objects[2]["line"] == "a");
+  CHECK(objects[3]["event"] == "not_followed");
+  CHECK(objects[3]["max_streams"] == 3);
+  CHECK(objects[4]["event"] == "stream_failed");
+  CHECK(objects[4]["error"] == "container is gone");
+}
+
+TEST_CASE("more streams than the limit: the op's refusal, with a hint in flag terms") {
+  RecordingLogs op;
+  Error refused = make_error(ErrorKind::Refused, "60 log streams match (pods × containers), more than the limit of 50");
+  refused.reason = std::string(kTooManyLogStreams);
+  op.result = std::unexpected(refused);
+  auto r = run({"-l", "app=web"}, op);
+  REQUIRE_FALSE(r.result);
+  CHECK(r.result.error().kind == ErrorKind::Refused);
+  CHECK(r.result.error().hint.find("--max-streams") != std::string::npos);
 }

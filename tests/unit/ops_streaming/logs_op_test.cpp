@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fakes.hpp"
+#include "line_filter.hpp"
 #include "logs.hpp"
 
 using namespace orka;
@@ -22,9 +23,24 @@ constexpr const char* kStoppedPod = R"({"metadata":{"name":"web-1","uid":"u1"},
   "spec":{"containers":[{"name":"app"}]},
   "status":{"phase":"Succeeded","containerStatuses":[{"name":"app","state":{"terminated":{}}}]}})";
 
-std::vector<LogChunk> drain(Stream<LogChunk>& stream) {
+// One container's log, read the way each stream of the logs op reads it.
+Stream<LogEvent> read_log(std::shared_ptr<FakeClient> client, PodRef pod, std::string container,
+                          LogOptions options) {
+  auto filter = LineFilter::compile(options.include, options.exclude);
+  REQUIRE(filter);
+  auto shared_filter = std::make_shared<const LineFilter>(std::move(*filter));
+  const std::string ns = pod.namespace_.empty() ? "default" : pod.namespace_;
+  const auto overflow = options.follow ? Overflow::DropOldest : Overflow::Block;
+  return Stream<LogEvent>::spawn(
+      options.buffer_lines, overflow, CancelToken(),
+      [client, ns, pod, container, options, shared_filter](StreamWriter<LogEvent>& out) {
+        return stream_container_log(*client, ns, pod.name, container, options, *shared_filter, out);
+      });
+}
+
+std::vector<LogChunk> drain(Stream<LogEvent>& stream) {
   std::vector<LogChunk> chunks;
-  while (auto r = stream.next()) chunks.push_back(*r.value);
+  while (auto r = stream.next()) chunks.push_back(r.value->chunk);
   return chunks;
 }
 
@@ -63,10 +79,9 @@ TEST_CASE("a cut followed stream resumes with no duplicate and no missing line")
       std::vector<std::string>{"2024-05-01T10:00:02.5Z two\n2024-05-01T10:00:02.5Z two-b\n"
                                "2024-05-01T10:00:03Z three\n2024-05-01T10:00:04Z four\n"},
       /*ends_with_error=*/false));
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   LogOptions options;
   options.follow = true;
-  auto stream = ops.logs(PodRef{"", "web-1"}, "app", options);
+  auto stream = read_log(client, PodRef{"", "web-1"}, "app", options);
   auto chunks = drain(stream);
   REQUIRE(stream.finish());
   CHECK(lines_of(chunks) == std::vector<std::string>{"one", "two", "two-b", "three", "four"});
@@ -82,10 +97,9 @@ TEST_CASE("without follow a clean end is the end; a final unterminated line is k
   auto client = std::make_shared<FakeClient>();
   client->streams.push_back(std::make_unique<ScriptedByteStream>(
       std::vector<std::string>{"2024-05-01T10:00:01Z a\n2024-05-01T10:00:02Z b"}, false));
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   LogOptions options;
   options.timestamps = true;
-  auto stream = ops.logs(PodRef{"ns", "p"}, "", options);
+  auto stream = read_log(client, PodRef{"ns", "p"}, "", options);
   auto chunks = drain(stream);
   REQUIRE(stream.finish());
   REQUIRE(chunks.size() == 2);
@@ -98,10 +112,9 @@ TEST_CASE("a followed stream of a deleted pod ends without error") {
   auto client = std::make_shared<FakeClient>();  // no pod body: GET answers 404
   client->streams.push_back(std::make_unique<ScriptedByteStream>(
       std::vector<std::string>{"2024-05-01T10:00:01Z a\n"}, true));
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   LogOptions options;
   options.follow = true;
-  auto stream = ops.logs(PodRef{"", "web-1"}, "app", options);
+  auto stream = read_log(client, PodRef{"", "web-1"}, "app", options);
   auto chunks = drain(stream);
   CHECK(stream.finish());
   CHECK(lines_of(chunks) == std::vector<std::string>{"a"});
@@ -110,8 +123,7 @@ TEST_CASE("a followed stream of a deleted pod ends without error") {
 
 TEST_CASE("the first request's error is the stream's outcome") {
   auto client = std::make_shared<FakeClient>();  // no scripted stream: NotFound
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto stream = ops.logs(PodRef{"", "gone"}, "", LogOptions{});
+  auto stream = read_log(client, PodRef{"", "gone"}, "", LogOptions{});
   CHECK(drain(stream).empty());
   auto outcome = stream.finish();
   REQUIRE_FALSE(outcome);
@@ -126,17 +138,16 @@ TEST_CASE("include/exclude apply per line before the channel; limit-bytes cuts t
       false));
   client->streams.push_back(std::make_unique<ScriptedByteStream>(
       std::vector<std::string>{"2024-05-01T10:00:01Z 12345\n2024-05-01T10:00:01Z 67890\n"}, false));
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   LogOptions filtered;
   filtered.include = {"ERROR"};
   filtered.exclude = {"healthz"};
-  auto stream = ops.logs(PodRef{"", "p"}, "", filtered);
+  auto stream = read_log(client, PodRef{"", "p"}, "", filtered);
   CHECK(lines_of(drain(stream)) == std::vector<std::string>{"ERROR a", "ERROR c"});
   CHECK(stream.finish());
 
   LogOptions limited;
   limited.limit_bytes = 8;  // "12345\n" is 6 bytes, then 2 bytes of "67890"
-  auto cut = ops.logs(PodRef{"", "p"}, "", limited);
+  auto cut = read_log(client, PodRef{"", "p"}, "", limited);
   CHECK(lines_of(drain(cut)) == std::vector<std::string>{"12345", "67"});
   CHECK(cut.finish());
 }
@@ -146,10 +157,9 @@ TEST_CASE("without follow a slow consumer slows the download and loses nothing")
   std::string body;
   for (int i = 0; i < 100; ++i) body += "2024-05-01T10:00:01Z line " + std::to_string(i) + "\n";
   client->streams.push_back(std::make_unique<ScriptedByteStream>(std::vector<std::string>{body}, false));
-  LogsOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   LogOptions options;
   options.buffer_lines = 10;
-  auto stream = ops.logs(PodRef{"", "p"}, "", options);
+  auto stream = read_log(client, PodRef{"", "p"}, "", options);
   // Give the producer time to overrun the 10-line queue if it could.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(stream.dropped_total() == 0);
@@ -159,7 +169,7 @@ TEST_CASE("without follow a slow consumer slows the download and loses nothing")
     auto r = stream.next();
     dropped += r.dropped_before;
     if (!r) break;
-    lines.push_back(r.value->line);
+    lines.push_back(r.value->chunk.line);
   }
   CHECK(stream.finish());
   CHECK(lines.size() == 100);

@@ -18,7 +18,9 @@
 #include <mutex>
 #include <thread>
 
+#include "command_run.hpp"
 #include "forward.hpp"
+#include "pf_json.hpp"
 #include "mock_client.hpp"
 #include "orka/transport_choice.hpp"
 #include "pf_command.hpp"
@@ -261,7 +263,7 @@ TEST_CASE("SPDY port-forward: stream headers and order, data both ways, half-clo
                    std::lock_guard lock(diagnostics_mutex);
                    diagnostics.push_back(std::to_string(level) + " " + std::string(line));
                  });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -325,7 +327,7 @@ TEST_CASE("SPDY port-forward: an error-stream message fails only its own connect
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
   ForwardOptions options;
   options.transport = StreamTransport::Spdy;
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, options);
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, options});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -340,8 +342,11 @@ TEST_CASE("SPDY port-forward: an error-stream message fails only its own connect
   CHECK(healthy_data->value("requestid") == "1");
   CHECK(healthy_error->value("requestid") == "1");
 
+  // As the kubelet does (pkg/kubelet/cri/streaming/portforward/httpstream.go): the error text,
+  // then the error stream closed, then the data stream.
   failing_error->feed("error forwarding port 8080 to pod web-1: connection refused");
   failing_error->finish();
+  failing_data->finish();
   auto seen = events_until(events, [](const ForwardEvent& e) { return closed_event(e, 1); });
   bool error_seen = false;
   for (const auto& e : seen) {
@@ -392,7 +397,7 @@ TEST_CASE("SPDY port-forward: a new MuxConnection once the previous one ended") 
       .WITH(_1.path == "/api/v1/namespaces/ns/pods/web-1/portforward")
       .RETURN(fake_connection(second, MuxFraming::HttpUpgrade));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -440,16 +445,17 @@ TEST_CASE("SPDY port-forward: after a failed connection new ones get a fresh Mux
       .IN_SEQUENCE(order)
       .RETURN(fake_connection(second, MuxFraming::HttpUpgrade));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
 
   int failing = connect_to(ready.value->local_port);
   auto failing_error = first->stream(0);
-  first->stream(1);
+  auto failing_data = first->stream(1);
   failing_error->feed("error forwarding port 8080 to pod web-1: connection refused");
   failing_error->finish();
+  failing_data->finish();  // as the kubelet does, after the error stream
   events_until(events, [](const ForwardEvent& e) { return closed_event(e, 1); });
   ::close(failing);
 
@@ -474,7 +480,7 @@ TEST_CASE("SPDY port-forward: 200 simultaneous connections over one MuxConnectio
   script->echo = true;
   REQUIRE_CALL(*client, open_multiplexed(_, MuxFraming::HttpUpgrade, _)).RETURN(fake_connection(script, MuxFraming::HttpUpgrade));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -531,7 +537,7 @@ TEST_CASE("forward transport: tunnelled SPDY, then SPDY, then WebSocket on refus
                    std::lock_guard lock(diagnostics_mutex);
                    diagnostics.emplace_back(line);
                  });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -566,7 +572,7 @@ TEST_CASE("forward transport: a refused tunnel falls back to SPDY, reported in R
       .IN_SEQUENCE(order)
       .RETURN(fake_connection(script, MuxFraming::HttpUpgrade));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
@@ -584,7 +590,7 @@ TEST_CASE("forward transport: no fallback when the pod is not found") {
   REQUIRE_CALL(*client, open_multiplexed(_, MuxFraming::HttpUpgrade, _)).RETURN(fail(missing));
   FORBID_CALL(*client, open_websocket(_, _));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   std::vector<ForwardEvent> seen;
   while (auto e = events.next()) seen.push_back(*e.value);
   auto outcome = events.finish();
@@ -593,20 +599,35 @@ TEST_CASE("forward transport: no fallback when the pod is not found") {
   for (const auto& e : seen) CHECK(e.type != ForwardEvent::Type::Ready);
 }
 
+namespace {
+// Records the request; the forward ends at once.
+struct Recorder final : ForwardOp {
+  Stream<ForwardEvent> run(const ForwardRequest& request) override {
+    seen = request;
+    return Stream<ForwardEvent>::spawn(1, Overflow::Block, CancelToken(),
+                                       [](StreamWriter<ForwardEvent>&) { return Result<void>(); });
+  }
+  std::optional<ForwardRequest> seen;
+};
+}  // namespace
+
 TEST_CASE("pf --transport") {
   for (const auto& [text, expected] : std::vector<std::pair<std::string, StreamTransport>>{
            {"auto", StreamTransport::Auto}, {"websocket", StreamTransport::WebSocket}, {"spdy", StreamTransport::Spdy}}) {
-    auto o = parse_pf_args({"web-1", "80", "--transport", text});
-    REQUIRE(o);
-    CHECK(o->transport == expected);
+    Recorder op;
+    REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), op, {"web-1", "80", "--transport", text}).result);
+    REQUIRE(op.seen);
+    CHECK(op.seen->options.transport == expected);
   }
-  auto defaults = parse_pf_args({"web-1", "80"});
-  REQUIRE(defaults);
-  CHECK(defaults->transport == StreamTransport::Auto);
-  auto bad = parse_pf_args({"web-1", "80", "--transport", "quic"});
+  Recorder defaults;
+  REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), defaults, {"web-1", "80"}).result);
+  CHECK(defaults.seen->options.transport == StreamTransport::Auto);
+  Recorder never;
+  auto bad = orka::testing::run_command<ForwardOp>(pf_command(), never, {"web-1", "80", "--transport", "quic"}).result;
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::Usage);
   CHECK(bad.error().message.find("quic") != std::string::npos);
+  CHECK_FALSE(never.seen);
 
   ForwardEvent ready;
   ready.type = ForwardEvent::Type::Ready;
@@ -617,7 +638,7 @@ TEST_CASE("pf --transport") {
   ready.transport = "SPDY/3.1";
   CHECK(describe_event(ready, false) == "Forwarding from 127.0.0.1:5000 -> 80 (pod web-1)");
   CHECK(describe_event(ready, true) == "Forwarding from 127.0.0.1:5000 -> 80 (pod web-1, SPDY/3.1)");
-  CHECK(event_json(ready)["transport"] == "SPDY/3.1");
+  CHECK(forward_event_json(ready)["transport"] == "SPDY/3.1");
 }
 
 TEST_CASE("SPDY port-forward: a replacement pod gets its own MuxConnection") {
@@ -655,7 +676,7 @@ TEST_CASE("SPDY port-forward: a replacement pod gets its own MuxConnection") {
       .WITH(_1.path == "/api/v1/namespaces/ns/pods/web-2/portforward")
       .RETURN(fake_connection(second, MuxFraming::HttpUpgrade));
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "svc", "web"}, {PortMapping{0, "80"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "svc", "web"}, {PortMapping{0, "80"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <thread>
 
+#include "command_run.hpp"
 #include "fakes.hpp"
+#include "pf_json.hpp"
 #include "forward.hpp"
 #include "pf_command.hpp"
 #include "port_mapping.hpp"
@@ -79,21 +81,42 @@ TEST_CASE("a service resolves to a ready pod and its container ports") {
   CHECK(destination->remote_ports == std::vector<std::uint16_t>{8080, 9999});
 }
 
-TEST_CASE("pf flags") {
-  auto o = parse_pf_args({"svc/web", "8080:80", ":http", "--address", "localhost,::1", "--address", "0.0.0.0", "--json"});
-  REQUIRE(o);
-  CHECK(o->target == "svc/web");
-  REQUIRE(o->ports.size() == 2);
-  CHECK(o->ports[1].local_port == 0);
-  CHECK(o->addresses == std::vector<std::string>{"127.0.0.1", "::1", "0.0.0.0"});
-  CHECK(o->json);
-  auto defaults = parse_pf_args({"web-1", "80"});
-  REQUIRE(defaults);
-  CHECK(defaults->addresses == std::vector<std::string>{"127.0.0.1"});
-  for (const auto& bad : std::vector<std::vector<std::string>>{{}, {"web-1"}, {"web-1", "x:y"}, {"web-1", "80", "--address", ""}}) {
-    auto r = parse_pf_args(bad);
-    REQUIRE_FALSE(r);
-    CHECK(r.error().kind == ErrorKind::Usage);
+namespace {
+// Records the request; the forward ends at once.
+class RecordingForward final : public ForwardOp {
+ public:
+  Stream<ForwardEvent> run(const ForwardRequest& request) override {
+    seen = request;
+    return Stream<ForwardEvent>::spawn(1, Overflow::Block, CancelToken(),
+                                       [](StreamWriter<ForwardEvent>&) { return Result<void>(); });
+  }
+  std::optional<ForwardRequest> seen;
+};
+}  // namespace
+
+TEST_CASE("pf flags become the op's request") {
+  RecordingForward op;
+  auto r = orka::testing::run_command<ForwardOp>(
+      pf_command(), op,
+      {"svc/web", "8080:80", ":http", "--address", "localhost,::1", "--address", "0.0.0.0", "--json"});
+  REQUIRE_MESSAGE(r.result, r.result.error().message);
+  REQUIRE(op.seen);
+  CHECK(op.seen->target.type == "svc");
+  CHECK(op.seen->target.name == "web");
+  REQUIRE(op.seen->ports.size() == 2);
+  CHECK(op.seen->ports[1].local_port == 0);
+  CHECK(op.seen->options.addresses == std::vector<std::string>{"127.0.0.1", "::1", "0.0.0.0"});
+  RecordingForward defaults;
+  REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), defaults, {"web-1", "80"}).result);
+  CHECK(defaults.seen->target.type == "pod");
+  CHECK(defaults.seen->options.addresses == std::vector<std::string>{"127.0.0.1"});
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {}, {"web-1"}, {"web-1", "x:y"}, {"web-1", "80", "--address", ""}, {"web-1", "80:1", "80:2"}}) {
+    RecordingForward never;
+    auto refused = orka::testing::run_command<ForwardOp>(pf_command(), never, bad);
+    REQUIRE_FALSE(refused.result);
+    CHECK(refused.result.error().kind == ErrorKind::Usage);
+    CHECK_FALSE(never.seen);
   }
 }
 
@@ -102,17 +125,18 @@ TEST_CASE("one local port given twice is a usage error naming it, before anythin
   auto twice = check_distinct_local_ports({PortMapping{8080, "80"}, PortMapping{9090, "90"},
                                            PortMapping{8080, "http"}});
   REQUIRE_FALSE(twice);
-  CHECK(twice.error().kind == ErrorKind::Usage);
+  CHECK(twice.error().kind == ErrorKind::Invalid);  // the command line makes it a usage error
   CHECK(twice.error().message.find("local port 8080 is given twice (for remote ports 80 and http)") == 0);
 
   auto client = std::make_shared<FakeClient>();
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "pod", "web-1"},
-                                 {PortMapping{18080, "8080"}, PortMapping{18080, "8080"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "pod", "web-1"},
+                                 {PortMapping{18080, "8080"}, PortMapping{18080, "8080"}}, ForwardOptions{}});
   CHECK_FALSE(events.next());
   auto outcome = events.finish();
   REQUIRE_FALSE(outcome);
-  CHECK(exit_code_for(outcome.error()) == 2);
+  REQUIRE(outcome.error().causes.size() == 1);
+  CHECK(outcome.error().causes[0].field == "ports");
   CHECK(outcome.error().message.find("local port 18080 is given twice") == 0);
 }
 
@@ -124,7 +148,7 @@ TEST_CASE("events for humans and as JSON") {
   ready.remote_port = 80;
   ready.pod = "web-1";
   CHECK(describe_event(ready, false) == "Forwarding from 127.0.0.1:5000 -> 80 (pod web-1)");
-  auto json = event_json(ready);
+  auto json = forward_event_json(ready);
   CHECK(json["event"] == std::string(to_string(ForwardEvent::Type::Ready)));
   CHECK(json["local_port"] == 5000);
   ForwardEvent closed;
@@ -134,7 +158,7 @@ TEST_CASE("events for humans and as JSON") {
   closed.bytes_out = 20;
   CHECK(describe_event(closed, false).empty());
   CHECK(describe_event(closed, true) == "Connection 3 closed (10 bytes in, 20 bytes out)");
-  CHECK(event_json(closed)["bytes_out"] == 20);
+  CHECK(forward_event_json(closed)["bytes_out"] == 20);
 }
 
 TEST_CASE("bytes flow both ways through one forwarded connection; errors do not end the forward") {
@@ -157,7 +181,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   client->websockets.push_back(std::move(second));
 
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}});
   auto ready = events.next();
   REQUIRE(ready);
   CHECK(ready.value->type == ForwardEvent::Type::Ready);
@@ -225,7 +249,7 @@ TEST_CASE("a bare pod that goes away ends the forward with an error") {
   auto client = std::make_shared<FakeClient>();
   client->json_sequence["/api/v1/namespaces/ns/pods/web-1"] = {kPod, R"({"metadata":{"name":"web-1","uid":"u2"},"status":{"phase":"Running"}})"};
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "pod", "web-1"}, {PortMapping{0, "8080"}}, ForwardOptions{});
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "pod", "web-1"}, {PortMapping{0, "8080"}}, ForwardOptions{}});
   std::vector<ForwardEvent> seen;
   while (auto e = events.next()) seen.push_back(*e.value);
   auto outcome = events.finish();

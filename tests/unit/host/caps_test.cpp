@@ -1,13 +1,17 @@
-// `orka ops caps`: offered/allowed per op, human table and JSON.
+// `orka ops caps` over what is loaded: the eight op plugins of the build tree and a third
+// party's fixture, each judged by the requirements it declared, against a canned 1.20 API
+// (discovery documents and an RBAC policy answering SelfSubjectAccessReviews).
 #include <doctest/doctest.h>
+#include <doctest/trompeloeil.hpp>
 
+#include <fstream>
+#include <set>
 #include <sstream>
 
-#include "discovery/capabilities.hpp"
-#include "discovery/caps_command.hpp"
-#include "discovery/discovery_client.hpp"
 #include "fake_api.hpp"
 #include "mock_client.hpp"
+#include "orka/host.hpp"
+#include "test_paths.hpp"
 
 using namespace orka;
 using orka::testing::FakeApi;
@@ -16,41 +20,44 @@ using trompeloeil::_;
 
 namespace {
 
-class FakeServices : public Services {
- public:
-  explicit FakeServices(FakeApi& api) : client_(std::make_shared<MockClient>()) {
-    expectations_.push_back(NAMED_ALLOW_CALL(*client_, send(_, _)).LR_RETURN(api.answer(_1)));
-    expectations_.push_back(NAMED_ALLOW_CALL(*client_, server()).RETURN("https://127.0.0.1:6443"));
-    discovery_ = core::make_discovery(client_);
+const std::vector<std::string> kBuiltInOps = {"cordon", "delete", "drain", "exec", "logs", "pf", "rr", "scale"};
+
+// A host with the build tree's op plugins and the hello fixture, over a client answered by
+// `api`; -n defaults to "web".
+struct LoadedHost {
+  explicit LoadedHost(FakeApi& api, std::string namespace_ = "web") {
+    client = std::make_shared<MockClient>();
+    expectations.push_back(NAMED_ALLOW_CALL(*client, send(_, _)).LR_RETURN(api.answer(_1)));
+    expectations.push_back(NAMED_ALLOW_CALL(*client, server()).RETURN("https://127.0.0.1:6443"));
+    init(std::move(namespace_));
   }
-  Result<std::shared_ptr<Client>> client() override { return client_; }
-  Result<std::shared_ptr<Discovery>> discovery() override { return discovery_; }
-  Result<std::string> default_namespace() override { return default_namespace_; }
-  int verbosity() const override { return 0; }
-  void log(int, std::string_view) override {}
+  // A host over a client the test scripts itself.
+  LoadedHost(std::shared_ptr<MockClient> scripted, std::string namespace_) : client(std::move(scripted)) {
+    init(std::move(namespace_));
+  }
 
-  std::string default_namespace_ = "web";
+  Result<int> caps(std::vector<std::string> args, std::ostringstream& out,
+                   CancelToken cancel = CancelToken{}) {
+    std::ostringstream err;
+    CommandContext ctx{host->services(), host->ops(), "caps", std::move(args), out, err, cancel};
+    return host->find_command("caps")->run(ctx);
+  }
 
- private:
-  std::shared_ptr<MockClient> client_;
-  std::shared_ptr<Discovery> discovery_;
-  std::vector<std::unique_ptr<trompeloeil::expectation>> expectations_;
-};
-
-// Services over a given client, for tests that script the client themselves.
-class ClientServices : public Services {
- public:
-  explicit ClientServices(std::shared_ptr<Client> client)
-      : client_(std::move(client)), discovery_(core::make_discovery(client_)) {}
-  Result<std::shared_ptr<Client>> client() override { return client_; }
-  Result<std::shared_ptr<Discovery>> discovery() override { return discovery_; }
-  Result<std::string> default_namespace() override { return std::string("web"); }
-  int verbosity() const override { return 0; }
-  void log(int, std::string_view) override {}
+  std::shared_ptr<MockClient> client;
+  std::vector<std::unique_ptr<trompeloeil::expectation>> expectations;
+  std::unique_ptr<Host> host;
 
  private:
-  std::shared_ptr<Client> client_;
-  std::shared_ptr<Discovery> discovery_;
+  void init(std::string namespace_) {
+    HostOptions options;
+    options.namespace_ = std::move(namespace_);
+    options.plugin_paths = {orka::testing::build_plugin_dir(), orka::testing::fixture_dir()};
+    options.use_env_plugin_path = false;
+    options.use_default_plugin_dir = false;
+    host = Host::create(options);
+    host->load_plugins();
+    host->set_client(client);
+  }
 };
 
 bool has(const std::string& text, const std::string& needle) {
@@ -95,12 +102,11 @@ int ssar_count(const FakeApi& api, const std::string& resource, const std::strin
 
 }  // namespace
 
-TEST_CASE("caps: everything offered and allowed, human table") {
+TEST_CASE("caps: every loaded op, third-party ones included, offered and allowed, human table") {
   FakeApi api;
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  auto code = core::run_caps(services, {}, out, cancel);
+  auto code = loaded.caps({}, out);
   REQUIRE(code.has_value());
   CHECK(*code == 0);
   std::string table = out.str();
@@ -111,8 +117,7 @@ TEST_CASE("caps: everything offered and allowed, human table") {
   CHECK(has(table, "ALLOWED"));
   CHECK(has(table, "TRANSPORT"));
   CHECK(has(table, "CHECKED"));
-  for (const char* op : {"logs", "exec", "pf", "scale", "rr", "delete", "cordon", "drain"})
-    CHECK_MESSAGE(!rows_of(table, op).empty(), op);
+  for (const auto& op : kBuiltInOps) CHECK_MESSAGE(!rows_of(table, op).empty(), op);
 
   CHECK(has(rows_of(table, "logs"), "get pods/log in namespace \"web\" [allowed]"));
   auto exec = rows_of(table, "exec");
@@ -135,6 +140,9 @@ TEST_CASE("caps: everything offered and allowed, human table") {
   CHECK(has(table, "statefulsets.apps"));
   CHECK(has(table, "replicationcontrollers"));
   CHECK(has(table, "foos.example.com"));
+  // The third party's op, with the check it declared and its note.
+  CHECK(has(rows_of(table, "hello"), "get namespaces (cluster-scoped) [allowed]"));
+  CHECK(has(table, "hello: reads the namespace it greets in"));
   CHECK_FALSE(has(table, "[denied"));
 }
 
@@ -144,10 +152,9 @@ TEST_CASE("caps: a denied permission makes its op not allowed, with the reason")
   api.policy = [](const nlohmann::json& a) {
     return !(a.value("verb", "") == "create" && a.value("subresource", "") == "exec");
   };
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  REQUIRE(core::run_caps(services, {}, out, cancel).has_value());
+  REQUIRE(loaded.caps({}, out).has_value());
   auto exec = rows_of(out.str(), "exec");
   CAPTURE(out.str());
   CHECK(has(exec, "exec     yes      no "));
@@ -160,10 +167,9 @@ TEST_CASE("caps: what the cluster lacks is not offered and not checked") {
   FakeApi api;
   api.remove_core_entry("pods/portforward");
   api.remove_core_entry("pods/eviction");
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  REQUIRE(core::run_caps(services, {"--json"}, out, cancel).has_value());
+  REQUIRE(loaded.caps({"--json"}, out).has_value());
   auto document = nlohmann::json::parse(out.str());
 
   auto pf = op_json(document, "pf");
@@ -176,7 +182,7 @@ TEST_CASE("caps: what the cluster lacks is not offered and not checked") {
   // Without eviction, drain deletes pods and says so.
   auto drain = op_json(document, "drain");
   CHECK(drain["offered"] == true);
-  CHECK(drain["eviction"].is_null());
+  CHECK_FALSE(drain["served_as"].contains("pods/eviction"));
   bool deletes = false;
   for (const auto& check : drain["checks"])
     deletes = deletes || (check["verb"] == "delete" && check["resource"] == "pods" &&
@@ -185,30 +191,31 @@ TEST_CASE("caps: what the cluster lacks is not offered and not checked") {
   CHECK(has(drain["notes"].dump(), "deletes pods instead"));
 
   std::ostringstream table;
-  REQUIRE(core::run_caps(services, {}, table, cancel).has_value());
+  REQUIRE(loaded.caps({}, table).has_value());
   CHECK(has(rows_of(table.str(), "pf"), "pf       no       -  "));
   CHECK(has(table.str(), "pf: not offered: the cluster serves no pods/portforward subresource"));
 }
 
-TEST_CASE("caps --json: one object per op with the checks made") {
+TEST_CASE("caps --json: one object per op with the checks made, the version and provider") {
   FakeApi api;
   api.policy = [](const nlohmann::json& a) { return a.value("resource", "") != "nodes"; };
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  REQUIRE(core::run_caps(services, {"--json", "-n", "batch-jobs"}, out, cancel).has_value());
+  REQUIRE(loaded.caps({"--json", "-n", "batch-jobs"}, out).has_value());
   auto document = nlohmann::json::parse(out.str());
   CHECK(document["namespace"] == "batch-jobs");
   CHECK(document["server"] == "https://127.0.0.1:6443");
-  REQUIRE(document["ops"].size() == 8);
-  std::vector<std::string> order;
-  for (const auto& op : document["ops"]) order.push_back(op["op"]);
-  CHECK(order == std::vector<std::string>{"logs", "exec", "pf", "scale", "rr", "delete", "cordon",
-                                          "drain"});
+  std::set<std::string> names;
+  for (const auto& op : document["ops"]) names.insert(op["op"]);
+  std::set<std::string> expected(kBuiltInOps.begin(), kBuiltInOps.end());
+  expected.insert("hello");
+  CHECK(names == expected);
 
   auto logs = op_json(document, "logs");
   CHECK(logs["offered"] == true);
   CHECK(logs["allowed"] == true);
+  CHECK(logs["version"] == 1);
+  CHECK(has(logs["provider"].get<std::string>(), "orka-logs.so"));
   CHECK(logs["transport"].is_null());
   REQUIRE(logs["checks"].size() == 1);
   CHECK(logs["checks"][0]["verb"] == "get");
@@ -224,7 +231,7 @@ TEST_CASE("caps --json: one object per op with the checks made") {
   auto scale = op_json(document, "scale");
   CHECK(scale["checks"][1]["group"] == "apps");
   CHECK(scale["checks"][1]["subresource"] == "scale");
-  auto scalable = scale["scalable"].get<std::vector<std::string>>();
+  auto scalable = scale["applies_to"].get<std::vector<std::string>>();
   CHECK(std::find(scalable.begin(), scalable.end(), "deployments.apps") != scalable.end());
   CHECK(std::find(scalable.begin(), scalable.end(), "statefulsets.apps") != scalable.end());
   CHECK(std::find(scalable.begin(), scalable.end(), "replicationcontrollers") != scalable.end());
@@ -238,55 +245,59 @@ TEST_CASE("caps --json: one object per op with the checks made") {
 
   auto drain = op_json(document, "drain");
   CHECK(drain["allowed"] == false);
-  CHECK(drain["eviction"] == "policy/v1beta1");
+  CHECK(drain["served_as"]["pods/eviction"] == "policy/v1beta1");
   auto eviction = drain["checks"][2];
   CHECK(eviction["verb"] == "create");
   CHECK(eviction["group"] == "");  // RBAC sees /api/v1/.../pods/x/eviction: the core group
   CHECK(eviction["subresource"] == "eviction");
   CHECK(eviction["scope"] == "all-namespaces");
 
+  auto hello = op_json(document, "hello");
+  CHECK(has(hello["provider"].get<std::string>(), "orka-hello.so"));
+  REQUIRE(hello["checks"].size() == 1);
+  CHECK(hello["checks"][0]["resource"] == "namespaces");
+  CHECK(hello["checks"][0]["scope"] == "cluster");
+  CHECK(hello["allowed"] == true);
+
   // patch nodes is asked once though cordon and drain both need it.
   CHECK(ssar_count(api, "nodes") == 1);
 }
 
-TEST_CASE("caps: the namespace comes from -n, else from the services' default") {
+TEST_CASE("caps: the namespace comes from -n, else from the host's default") {
   FakeApi api;
-  FakeServices services(api);
-  services.default_namespace_ = "team-a";
-  CancelToken cancel;
+  LoadedHost loaded(api, "team-a");
   std::ostringstream out;
-  REQUIRE(core::run_caps(services, {"--json"}, out, cancel).has_value());
+  REQUIRE(loaded.caps({"--json"}, out).has_value());
   CHECK(nlohmann::json::parse(out.str())["namespace"] == "team-a");
   for (const auto& a : api.ssar_attributes())
     if (a.contains("namespace")) CHECK(a["namespace"] == "team-a");
 
   std::ostringstream out2;
-  REQUIRE(core::run_caps(services, {"--namespace=team-b", "--json"}, out2, cancel).has_value());
+  REQUIRE(loaded.caps({"--namespace=team-b", "--json"}, out2).has_value());
   CHECK(nlohmann::json::parse(out2.str())["namespace"] == "team-b");
 }
 
 TEST_CASE("caps: usage errors and help") {
   FakeApi api;
-  FakeServices services(api);
-  CancelToken cancel;
+  LoadedHost loaded(api);
   std::ostringstream out;
 
-  auto unknown = core::run_caps(services, {"--frobnicate"}, out, cancel);
+  auto unknown = loaded.caps({"--frobnicate"}, out);
   REQUIRE_FALSE(unknown.has_value());
   CHECK(unknown.error().kind == ErrorKind::Usage);
   CHECK(exit_code_for(unknown.error()) == 2);
   CHECK(has(unknown.error().message, "frobnicate"));
 
-  auto positional = core::run_caps(services, {"pods"}, out, cancel);
+  auto positional = loaded.caps({"pods"}, out);
   REQUIRE_FALSE(positional.has_value());
   CHECK(positional.error().kind == ErrorKind::Usage);
 
-  auto missing_value = core::run_caps(services, {"-n"}, out, cancel);
+  auto missing_value = loaded.caps({"-n"}, out);
   REQUIRE_FALSE(missing_value.has_value());
   CHECK(missing_value.error().kind == ErrorKind::Usage);
 
   std::ostringstream help;
-  auto shown = core::run_caps(services, {"--help"}, help, cancel);
+  auto shown = loaded.caps({"--help"}, help);
   REQUIRE(shown.has_value());
   CHECK(*shown == 0);
   CHECK(has(help.str(), "--json"));
@@ -301,14 +312,14 @@ TEST_CASE("caps: a failed review is unknown; cancellation stops the command") {
   auto client = std::make_shared<MockClient>();
   ALLOW_CALL(*client, send(_, _)).WITH(_1.method != "POST").LR_RETURN(api.answer(_1));
   ALLOW_CALL(*client, server()).RETURN("https://127.0.0.1:6443");
-  ClientServices services(client);
+  LoadedHost loaded(client, "web");
 
   SUBCASE("the review endpoint fails") {
     ALLOW_CALL(*client, send(_, _))
         .WITH(_1.method == "POST")
         .RETURN(std::unexpected(error_from_http(404, "404 page not found")));
     std::ostringstream out;
-    REQUIRE(core::run_caps(services, {}, out, cancel).has_value());
+    REQUIRE(loaded.caps({}, out, cancel).has_value());
     CAPTURE(out.str());
     CHECK(has(rows_of(out.str(), "logs"), "logs     yes      unknown"));
     CHECK(has(out.str(), "[unknown: 404 page not found]"));
@@ -319,33 +330,19 @@ TEST_CASE("caps: a failed review is unknown; cancellation stops the command") {
         .LR_SIDE_EFFECT(cancel.cancel())
         .RETURN(orka::fail(ErrorKind::Cancelled, "cancelled"));
     std::ostringstream out;
-    auto result = core::run_caps(services, {}, out, cancel);
+    auto result = loaded.caps({}, out, cancel);
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().kind == ErrorKind::Cancelled);
     CHECK(out.str().empty());
   }
 }
 
-TEST_CASE("describe_check wording for each scope") {
-  core::CapabilityCheck in_ns;
-  in_ns.permission = Permission{"get", "", "pods", "log", "web", ""};
-  CHECK(core::describe_check(in_ns) == "get pods/log in namespace \"web\"");
-  core::CapabilityCheck all;
-  all.permission = Permission{"list", "", "pods", "", "", ""};
-  CHECK(core::describe_check(all) == "list pods in all namespaces");
-  core::CapabilityCheck cluster;
-  cluster.permission = Permission{"patch", "", "nodes", "", "", ""};
-  cluster.namespaced = false;
-  CHECK(core::describe_check(cluster) == "patch nodes (cluster-scoped)");
-}
-
 TEST_CASE("caps: the transport auto picks follows the server version") {
   FakeApi api;
   api.set("/version", R"({"major":"1","minor":"31","gitVersion":"v1.31.0"})");
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  REQUIRE(core::run_caps(services, {"--json"}, out, cancel).has_value());
+  REQUIRE(loaded.caps({"--json"}, out).has_value());
   auto document = nlohmann::json::parse(out.str());
   CHECK(op_json(document, "exec")["transport"] == "WebSocket");
   CHECK(op_json(document, "exec")["transport_fallbacks"] == nlohmann::json::array({"SPDY/3.1"}));
@@ -354,7 +351,7 @@ TEST_CASE("caps: the transport auto picks follows the server version") {
         nlohmann::json::array({"SPDY/3.1", "WebSocket"}));
 
   std::ostringstream table;
-  REQUIRE(core::run_caps(services, {}, table, cancel).has_value());
+  REQUIRE(loaded.caps({}, table).has_value());
   CHECK(has(rows_of(table.str(), "pf"), "SPDY/3.1 over WebSocket"));
   CHECK(has(table.str(), "pf: --transport auto picks SPDY/3.1 over WebSocket: server v1.31.0"));
 }
@@ -362,10 +359,9 @@ TEST_CASE("caps: the transport auto picks follows the server version") {
 TEST_CASE("caps: an unknown server version still shows a plan, and says why") {
   FakeApi api;
   api.set("/version", "{}");
-  FakeServices services(api);
+  LoadedHost loaded(api);
   std::ostringstream out;
-  CancelToken cancel;
-  REQUIRE(core::run_caps(services, {}, out, cancel).has_value());
+  REQUIRE(loaded.caps({}, out).has_value());
   CHECK(has(out.str(), "exec: --transport auto picks WebSocket"));
   CHECK(has(out.str(), "server version unknown (GET /version: no major/minor version"));
 }

@@ -1,0 +1,51 @@
+#include "orka/nodes.hpp"
+
+#include "orka/object_names.hpp"
+
+namespace orka {
+inline namespace ORKA_ABI_NAMESPACE {
+
+namespace {
+Permission node_permission(const char* verb, const std::string& node) {
+  Permission p;
+  p.verb = verb;
+  p.resource = "nodes";
+  p.name = node;
+  return p;
+}
+}  // namespace
+
+ApiPath node_path(std::string_view node) {
+  return ApiPath::group_version("", "v1").segment("nodes").segment(node);
+}
+
+Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node, bool on,
+                                        const CancelToken& cancel) {
+  if (node.empty()) return fail_field("node", "is required");
+  if (auto valid = check_name("node", node, NameRule::Dns1123Subdomain); !valid)
+    return fail(valid.error());
+  const ApiPath path = node_path(node);
+  auto current = get_json(client, path, cancel, node_permission("get", node));
+  if (!current) {
+    Error error = current.error();
+    if (error.kind == ErrorKind::NotFound) {
+      error.message = "node \"" + node + "\" not found";
+      error.hint = "list nodes with `kubectl get nodes`";
+    }
+    return fail(std::move(error));
+  }
+  const bool unschedulable = current->value("/spec/unschedulable"_json_pointer, false);
+  CordonOutcome outcome;
+  outcome.node = node;
+  if (unschedulable == on) return outcome;
+
+  nlohmann::json patch = {{"spec", {{"unschedulable", on}}}};
+  auto patched = send_json(client, "PATCH", path, patch, "application/merge-patch+json", cancel,
+                           node_permission("patch", node));
+  if (!patched) return fail(patched.error());
+  outcome.changed = true;
+  return outcome;
+}
+
+}  // namespace ORKA_ABI_NAMESPACE
+}  // namespace orka

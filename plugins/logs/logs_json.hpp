@@ -1,0 +1,30 @@
+// The logs op's declaration and JSON forms: the request ({"target": "deploy/web" or "selector":
+// "app=web", "container", "all_containers", "init_containers", "follow", "tail_lines",
+// "since_seconds", "since_time", "timestamps", "previous", "limit_bytes", "include": [...],
+// "exclude": [...], "max_streams", "buffer_lines", "namespace"}), and the events — exactly what
+// `orka ops logs --json` prints: a line is {"pod", "container", "timestamp", "line"}, lost lines
+// {"dropped": N, "marker": "..."}, anything else {"event": "stream_started"|..., "pod", ...}.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "orka/op.hpp"
+#include "orka/ops/logs.hpp"
+
+namespace orka::streaming {
+
+OpDeclaration logs_declaration();
+Result<LogsRequest> logs_request_from_json(const nlohmann::json& request);
+nlohmann::json log_line_json(const LogChunk& chunk);
+nlohmann::json log_event_json(const LogEvent& event);
+nlohmann::json log_dropped_json(std::uint64_t count);
+nlohmann::json logs_outcome_json(const LogsOutcome& outcome);
+JsonRunner logs_json_runner(std::shared_ptr<LogsOp> op);
+
+// "... 1 line dropped ..." / "... 12 lines dropped ..."
+std::string dropped_marker(std::uint64_t count);
+
+}  // namespace orka::streaming

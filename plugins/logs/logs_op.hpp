@@ -1,0 +1,45 @@
+// The logs op: the logs of a pod, a workload or a label selector as one stream of events.
+// Everything `orka ops logs` does is here, so a GUI calling the op gets the same: the target
+// resolved to pods and containers, the stream limit, each stream's lines resumed across cut
+// connections, pods that appear later followed too (with follow and a selector or workload),
+// and each stream's end or failure reported as an event while the others go on.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "orka/client.hpp"
+#include "orka/op.hpp"
+#include "orka/ops/logs.hpp"
+
+namespace orka::streaming {
+
+using ClientSource = std::function<Result<std::shared_ptr<Client>>()>;
+
+// The request's own rules (field errors), checked before any request is sent.
+Result<void> validate_logs_request(const LogsRequest& request);
+
+// The containers of `pod` the request names (none when the named container is not in it).
+std::vector<std::string> containers_for(const nlohmann::json& pod, const LogsRequest& request);
+
+class LogsOps final : public LogsOp {
+ public:
+  explicit LogsOps(ClientSource client_source) : client_source_(std::move(client_source)) {}
+
+  // Resolving the target (and refusing more streams than max_streams) happens before run()
+  // returns; its failure is the stream's error.
+  Stream<LogEvent, LogsOutcome> run(const LogsRequest& request) override;
+
+  // How often the pods of a followed selector or workload are listed again.
+  std::chrono::milliseconds pod_poll_interval{2000};
+
+ private:
+  ClientSource client_source_;
+};
+
+}  // namespace orka::streaming
