@@ -14,7 +14,7 @@ FOLLOW_TAIL=1
 SLOW_SECONDS=${BENCH_SLOW_SECONDS:-30}
 SLOW_RATE=1048576
 
-register follow-100 many "orka kubectl" cpu "logs -f over $MANY_PODS pods × 5 lines/s, ${FOLLOW_SECONDS} s"
+register follow-100 many "orka kubectl curl" cpu "logs -f over $MANY_PODS pods × 5 lines/s, ${FOLLOW_SECONDS} s"
 register slow-consumer many "orka kubectl" rss "logs -f of a firehose into a 1 MiB/s reader, ${SLOW_SECONDS} s"
 long follow-100 slow-consumer
 target follow-100 cpu kubectl 0.5
@@ -64,10 +64,27 @@ normalise_many_lines() {
   }'
 }
 
+# curl, the raw-client limit: the 100 follow requests at once over one HTTP/2 connection (as
+# kubectl multiplexes them), each pod's log into a file of its own; no pod lookup, no prefixes.
+curl_follow_config() {
+  local since=$1 p
+  rm -rf "$SCRATCH/curl-follow"; mkdir -p "$SCRATCH/curl-follow"
+  : >"$SCRATCH/follow.cfg"
+  for p in $(k get pods -l app=many -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}'); do
+    printf 'url = "%s"\noutput = "%s"\n' \
+      "$API_URL/api/v1/namespaces/$NS/pods/$p/log?follow=true&timestamps=true&sinceTime=$since" \
+      "$SCRATCH/curl-follow/$p" >>"$SCRATCH/follow.cfg"
+  done
+}
+
 run_follow_100() {
   local cmd=() rc t0 t1 from to user sys rss
   case $1 in
     kubectl) cmd=("${KUBECTL_CMD[@]}" logs -f -l app=many --max-log-requests "$MANY_PODS" --prefix --tail 0 --timestamps) ;;
+    curl)
+      # sinceTime has second precision: from the next second on, as close to --tail 0 as it gets.
+      curl_follow_config "$(date -u -d "@$((EPOCHSECONDS + 1))" +%Y-%m-%dT%H:%M:%SZ)"
+      cmd=("${CURL_CMD[@]}" --http2 --parallel --parallel-max "$MANY_PODS" -K "$SCRATCH/follow.cfg") ;;
     *) cmd=("${ORKA_CMD[@]}" ops logs -f -l app=many --max-streams "$MANY_PODS" --tail 0 --timestamps) ;;
   esac
   t0=$EPOCHREALTIME
@@ -93,6 +110,10 @@ run_follow_100() {
     "${CURL_CMD[@]}" "$API_URL/api/v1/namespaces/$NS/pods/$p/log?timestamps=true&sinceTime=$since" |
       sed "s|^|[$p] |"
   done | normalise_many_lines >"$SCRATCH/written"
+  if [[ $1 == curl ]]; then
+    for p in "$SCRATCH"/curl-follow/*; do sed "s|^|[${p##*/}] |" "$p"; done >"$SCRATCH/out"
+    rm -rf "$SCRATCH/curl-follow"
+  fi
   normalise_many_lines <"$SCRATCH/out" >"$SCRATCH/received"
   in_window() { awk -v f="$from" -v t="$to" '$2 >= f && $2 <= t' "$1" | LC_ALL=C sort -u; }
   in_window "$SCRATCH/written" >"$SCRATCH/written.window"
