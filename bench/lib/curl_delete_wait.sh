@@ -10,13 +10,14 @@ auth=("$@")
 answer=$(curl -sS --fail-with-body --max-time 30 "${auth[@]}" -X DELETE -H 'Content-Type: application/json' \
   --data-binary '{"gracePeriodSeconds":1}' "$api/api/v1/namespaces/$ns/pods/$pod") ||
   { echo "DELETE failed: $answer" >&2; exit 1; }
-rv=$(sed -n 's/.*"resourceVersion":"\([0-9]*\)".*/\1/p' <<<"$answer" | head -1)
+# The server pretty-prints JSON for a curl user agent: one "key": "value" a line.
+rv=$(sed -n 's/.*"resourceVersion": *"\([0-9]*\)".*/\1/p' <<<"$answer" | head -1)
 [[ -n $rv ]] || { echo "no resourceVersion in the DELETE answer" >&2; exit 1; }
 
 exec 3< <(exec curl -sSN --max-time 60 "${auth[@]}" \
   "$api/api/v1/namespaces/$ns/pods?watch=1&fieldSelector=metadata.name%3D$pod&resourceVersion=$rv&timeoutSeconds=60")
 watcher=$!
-grep -m1 -q '"type":"DELETED"' <&3
+grep -m1 -q -E '"type": *"DELETED"' <&3
 found=$?
 kill "$watcher" 2>/dev/null
 exit $found

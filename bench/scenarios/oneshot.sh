@@ -94,6 +94,9 @@ run_delete() {
   measure_sequence a
 }
 
+# kubectl refuses a restart within the second of the last one (the annotation would not change).
+before_run_rr() { sleep 1; }
+
 run_rr() {
   local a=()
   case $1 in
