@@ -24,11 +24,19 @@ target slow-consumer rss_growth value 10
 
 # ------------------------------------------------------------------ follow-100
 setup_follow_100() {
-  apply_fixture "$BENCH_DIR/fixtures-many.yaml"
+  # Applied only when missing: applying it again would reset the replicas.
+  k get deploy/many >/dev/null 2>&1 || apply_fixture "$BENCH_DIR/fixtures-many.yaml"
   k scale deploy/many --replicas "$MANY_PODS" >/dev/null || return 1
   say "waiting for $MANY_PODS pods of deploy/many to be Ready"
   k rollout status deploy/many --timeout=900s >/dev/null ||
     { say "deploy/many did not become ready"; return 1; }
+  # Pods of an earlier scale-down may still be terminating: both tools would count them.
+  local i
+  for ((i = 0; i < 180; i++)); do
+    (($(k get pods -l app=many -o name | wc -l) == MANY_PODS)) && return 0
+    sleep 1
+  done
+  say "deploy/many has pods other than its $MANY_PODS running ones"; return 1
 }
 teardown_follow_100() {
   k scale deploy/many --replicas 0 >/dev/null 2>&1
