@@ -27,7 +27,7 @@ target logs-tail-remote wall kubectl 1
 target logs-tail-remote reqs kubectl 1
 
 log_url() {  # query -> the log endpoint's URL on the current route
-  echo "$API_URL/api/v1/namespaces/$NS/pods/$LOG_POD/log$1"
+  echo "$API_URL/api/v1/namespaces/$NS/pods/$LOG_POD/log${1:-}"
 }
 
 # Runs cmd (an argument array), then checks the output's size and, with `lines`, its line count.
