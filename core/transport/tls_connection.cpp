@@ -354,9 +354,6 @@ class TlsConnectionFactory final : public ConnectionFactory {
     // of two receives (header, then body) per record — a streamed log arrives in small records.
     SSL_set_read_ahead(ssl.get(), 1);
     SSL_set_default_read_buffer_len(ssl.get(), kTlsReadBuffer);
-    // A connection waiting for data holds no buffers: a hundred followed logs that are mostly
-    // quiet would otherwise keep a 64 KiB read buffer (and a write buffer) each.
-    SSL_set_mode(ssl.get(), SSL_MODE_RELEASE_BUFFERS);
     if (auto ok = configure_peer_checks(ssl.get()); !ok) return std::unexpected(ok.error());
     std::string identity;
     if (credentials.client_certificate) {
