@@ -27,7 +27,19 @@ std::unexpected<Error> too_large(std::string_view detail, std::size_t limit) {
 }  // namespace
 
 ResponseReader::ResponseReader(Connection& connection, std::chrono::milliseconds read_timeout)
-    : connection_(connection), read_timeout_(read_timeout), buffer_(new char[buffer_size]) {}
+    : connection_(connection),
+      read_timeout_(read_timeout),
+      buffer_(std::make_unique_for_overwrite<char[]>(first_buffer_size)) {}
+
+void ResponseReader::grow() {
+  const std::size_t capacity = std::min(capacity_ * 2, buffer_size);
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  std::memcpy(bigger.get(), buffer_.get() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  buffer_ = std::move(bigger);
+  capacity_ = capacity;
+}
 
 void ResponseReader::set_deadline(Clock::time_point deadline, std::string what) {
   deadline_ = deadline;
@@ -72,17 +84,22 @@ Result<std::size_t> ResponseReader::read_connection(char* out, std::size_t size)
 Result<std::size_t> ResponseReader::fill() {
   if (begin_ == end_) {
     begin_ = end_ = 0;
-  } else if (end_ == buffer_size && begin_ > 0) {
+  } else if (end_ == capacity_ && begin_ > 0) {
     std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_size)
-    return fail(ErrorKind::Transport, "the response head is larger than 64 KiB");
-  auto n = read_connection(buffer_.get() + end_, buffer_size - end_);
+  if (end_ == capacity_) {
+    if (capacity_ == buffer_size)
+      return fail(ErrorKind::Transport, "the response head is larger than 64 KiB");
+    grow();
+  }
+  const std::size_t room = capacity_ - end_;
+  auto n = read_connection(buffer_.get() + end_, room);
   if (!n) return n;
   if (*n > 0) received_any_ = true;
   end_ += *n;
+  if (*n == room && capacity_ < buffer_size) grow();  // a fast body: read more at a time
   return n;
 }
 

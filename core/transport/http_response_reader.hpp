@@ -25,7 +25,11 @@ inline constexpr std::chrono::seconds kResponseHeadCompletionTime{10};
 class ResponseReader {
  public:
   using Clock = std::chrono::steady_clock;
+  // The most the reader holds: a response head must fit. It starts with first_buffer_size and
+  // doubles when a head needs more or a read filled it: a hundred followed logs that bring a
+  // few hundred bytes per read hold 8 KiB each, a fast body soon reads 64 KiB at a time.
   static constexpr std::size_t buffer_size = 64 * 1024;
+  static constexpr std::size_t first_buffer_size = 8 * 1024;
 
   // `read_timeout`: the limit the caller set on the connection for each read (zero: none); the
   // reader narrows it to meet its deadlines and puts it back afterwards.
@@ -67,7 +71,10 @@ class ResponseReader {
   Clock::time_point deadline_ = Clock::time_point::max();
   std::string deadline_what_;
   Clock::time_point head_deadline_ = Clock::time_point::max();
+  void grow();  // doubles the buffer, up to buffer_size, keeping the unread bytes
+
   std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = first_buffer_size;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   bool received_any_ = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
@@ -13,7 +14,11 @@
 namespace orka::streaming {
 namespace {
 
-constexpr std::size_t kReadSize = 256 * 1024;
+// A followed log of a quiet pod brings a few hundred bytes per read, a finished 100 MiB log
+// fills any buffer: the read buffer starts small and doubles while reads fill it, so a hundred
+// quiet streams hold 16 KiB each instead of 256 KiB, and a fast one soon reads 256 KiB at once.
+constexpr std::size_t kFirstReadSize = 16 * 1024;
+constexpr std::size_t kMaxReadSize = 256 * 1024;
 constexpr std::chrono::milliseconds kFirstBackoff{250};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
@@ -56,7 +61,8 @@ class LogStreamer {
 
   Result<void> run(StreamWriter<LogEvent>& out) {
     const CancelToken& cancel = out.cancel();
-    std::vector<char> buffer(kReadSize);
+    std::size_t read_size = kFirstReadSize;
+    auto buffer = std::make_unique_for_overwrite<char[]>(read_size);
     bool first = true;
     auto backoff = kFirstBackoff;
     while (!cancel.cancelled() && !stopped_) {
@@ -84,16 +90,20 @@ class LogStreamer {
       bool delivered = false;
       bool broken = false;
       while (!stopped_) {
-        auto n = body.read(buffer.data(), buffer.size());
+        auto n = body.read(buffer.get(), read_size);
         if (!n) {
           broken = true;
           break;
         }
         if (*n == 0) break;
         delivered = true;
-        splitter_.feed(std::string_view(buffer.data(), *n),
+        splitter_.feed(std::string_view(buffer.get(), *n),
                        [&](std::string_view line) { handle_line(line); });
         deliver(out);
+        if (*n == read_size && read_size < kMaxReadSize) {
+          read_size *= 2;  // the splitter kept no view into the old buffer
+          buffer = std::make_unique_for_overwrite<char[]>(read_size);
+        }
       }
       closer.reset();
       if (stopped_ || cancel.cancelled()) return {};
