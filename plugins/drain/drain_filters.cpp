@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "orka/json_fields.hpp"
 #include "orka/timestamp.hpp"
 
 namespace orka::drain {
@@ -18,7 +19,7 @@ const nlohmann::json* controller_of(const nlohmann::json& pod) {
   const nlohmann::json::json_pointer ptr("/metadata/ownerReferences");
   if (!pod.contains(ptr) || !pod[ptr].is_array()) return nullptr;
   for (const auto& owner : pod[ptr])
-    if (owner.is_object() && owner.value("controller", false)) return &owner;
+    if (json_bool(owner, "controller")) return &owner;
   return nullptr;
 }
 
@@ -155,8 +156,8 @@ bool selector_matches(const nlohmann::json& selector, const nlohmann::json& labe
   }
   if (auto exprs = selector.find("matchExpressions"); exprs != selector.end() && exprs->is_array()) {
     for (const auto& expr : *exprs) {
-      const std::string key = expr.value("key", "");
-      const std::string op = expr.value("operator", "");
+      const std::string key = json_string(expr, "key");
+      const std::string op = json_string(expr, "operator");
       std::vector<std::string> values;
       if (auto v = expr.find("values"); v != expr.end() && v->is_array())
         for (const auto& item : *v)

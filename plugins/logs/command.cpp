@@ -10,6 +10,7 @@
 #include "logs_command.hpp"
 #include "orka/command_args.hpp"
 #include "orka/duration.hpp"
+#include "orka/json_fields.hpp"
 #include "orka/output.hpp"
 #include "orka/pod_targets.hpp"
 
@@ -30,7 +31,7 @@ bool container_started(const nlohmann::json& pod, const std::string& container) 
     auto pointer = nlohmann::json::json_pointer(std::string("/status/") + field);
     if (!pod.contains(pointer) || !pod.at(pointer).is_array()) continue;
     for (const auto& status : pod.at(pointer)) {
-      if (status.value("name", "") != container) continue;
+      if (json_string(status, "name") != container) continue;
       auto state = status.find("state");
       return state != status.end() && (state->contains("running") || state->contains("terminated"));
     }

@@ -137,3 +137,18 @@ TEST_CASE("label selectors as PodDisruptionBudgets use them") {
   CHECK_FALSE(selector_matches(expr("zone", "Exists", {}), labels));
   CHECK_FALSE(selector_matches(expr("app", "Bogus", {}), labels));
 }
+
+// Found by tests/fuzz/drain/drain_pods: value() threw on an ownerReference whose controller is
+// not a boolean and on a PDB expression whose key or operator is not a string.
+TEST_CASE("pods and selectors of other shapes: kubectl's verdicts, no exception") {
+  nlohmann::json odd = pod("odd");
+  odd["metadata"]["ownerReferences"] = {{{"kind", "ReplicaSet"}, {"controller", "yes"}}, 5};
+  FilterFlags flags;
+  const PodDecision decision = classify_pod(odd, flags, exists(true));
+  CHECK(decision.verdict == Verdict::Refuse);  // no controller: unmanaged
+  CHECK(decision.reason == kUnmanagedRefusal);
+  nlohmann::json labels = {{"app", "web"}};
+  CHECK_FALSE(selector_matches(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":1,"operator":2}]})"), labels));
+  CHECK_FALSE(selector_matches(nlohmann::json::parse(R"({"matchExpressions":[7]})"), labels));
+}

@@ -166,3 +166,19 @@ TEST_CASE("containers and the default container") {
   pod["metadata"].erase("annotations");
   CHECK(default_container(pod) == "sidecar");
 }
+
+// Found by tests/fuzz/api/pod_targets: value() threw on a selector expression or a pod condition
+// whose fields have other types.
+TEST_CASE("selectors and pod conditions of other shapes: a clear error or false, no exception") {
+  auto odd = nlohmann::json::parse(R"({"matchLabels":{"a":1},"matchExpressions":[
+    {"key":5,"operator":["In"],"values":"x"}, 7]})");
+  auto selector = label_selector_string(odd, "deployment/web");
+  REQUIRE_FALSE(selector);
+  CHECK(selector.error().kind == ErrorKind::Invalid);
+  CHECK(selector.error().message.find("operator") != std::string::npos);
+  CHECK(label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":"tier","operator":"In","values":[1,"front"]}]})"), "x").value() ==
+        "tier in (front)");
+  CHECK_FALSE(pod_ready(nlohmann::json::parse(R"({"status":{"conditions":[{"type":1},"Ready",
+    {"type":"Ready","status":true}]}})")));
+}
