@@ -114,6 +114,11 @@ Result<std::string> label_selector_string(const nlohmann::json& selector, std::s
       for (const auto& e : *expressions) {
         std::string key = json_string(e, "key");
         std::string op = json_string(e, "operator");
+        // Without a key, "Exists" would add an empty term and an otherwise empty selector would
+        // select every pod (found by tests/fuzz/api/pod_targets).
+        if (key.empty())
+          return fail(ErrorKind::Invalid,
+                      fmt::format("{} has a selector expression without a key", owner));
         std::string values = selector_values(json_array(e, "values"));
         if (op == "In") terms.push_back(fmt::format("{} in ({})", key, values));
         else if (op == "NotIn") terms.push_back(fmt::format("{} notin ({})", key, values));

@@ -179,6 +179,12 @@ TEST_CASE("selectors and pod conditions of other shapes: a clear error or false,
   CHECK(label_selector_string(nlohmann::json::parse(
       R"({"matchExpressions":[{"key":"tier","operator":"In","values":[1,"front"]}]})"), "x").value() ==
         "tier in (front)");
+  // Found by tests/fuzz/api/pod_targets: a keyless Exists was an empty term, so the selector
+  // was "" and would have listed every pod of the namespace.
+  auto keyless = label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"operator":"Exists"}]})"), "deployment/web");
+  REQUIRE_FALSE(keyless);
+  CHECK(keyless.error().message.find("without a key") != std::string::npos);
   CHECK_FALSE(pod_ready(nlohmann::json::parse(R"({"status":{"conditions":[{"type":1},"Ready",
     {"type":"Ready","status":true}]}})")));
 }
