@@ -175,7 +175,11 @@ TEST_CASE("selectors and pod conditions of other shapes: a clear error or false,
   auto selector = label_selector_string(odd, "deployment/web");
   REQUIRE_FALSE(selector);
   CHECK(selector.error().kind == ErrorKind::Invalid);
-  CHECK(selector.error().message.find("operator") != std::string::npos);
+  CHECK(selector.error().message.find("without a key") != std::string::npos);  // key 5: none
+  auto bad_operator = label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":"tier","operator":["In"]}]})"), "deployment/web");
+  REQUIRE_FALSE(bad_operator);
+  CHECK(bad_operator.error().message.find("operator") != std::string::npos);
   CHECK(label_selector_string(nlohmann::json::parse(
       R"({"matchExpressions":[{"key":"tier","operator":"In","values":[1,"front"]}]})"), "x").value() ==
         "tier in (front)");
