@@ -1,5 +1,6 @@
 #include "orka/nodes.hpp"
 
+#include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 
 namespace orka {
@@ -34,7 +35,8 @@ Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node,
     }
     return fail(std::move(error));
   }
-  const bool unschedulable = current->value("/spec/unschedulable"_json_pointer, false);
+  const nlohmann::json* spec = json_member(*current, "spec");
+  const bool unschedulable = spec != nullptr && json_bool(*spec, "unschedulable");
   CordonOutcome outcome;
   outcome.node = node;
   if (unschedulable == on) return outcome;

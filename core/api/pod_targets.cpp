@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "orka/missing_namespace.hpp"
+#include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 #include "util/ascii.hpp"
 
@@ -111,9 +112,14 @@ Result<std::string> label_selector_string(const nlohmann::json& selector, std::s
     auto expressions = selector.find("matchExpressions");
     if (expressions != selector.end() && expressions->is_array()) {
       for (const auto& e : *expressions) {
-        std::string key = e.value("key", "");
-        std::string op = e.value("operator", "");
-        std::string values = selector_values(e.value("values", nlohmann::json::array()));
+        std::string key = json_string(e, "key");
+        std::string op = json_string(e, "operator");
+        // Without a key, "Exists" would add an empty term and an otherwise empty selector would
+        // select every pod (found by tests/fuzz/api/pod_targets).
+        if (key.empty())
+          return fail(ErrorKind::Invalid,
+                      fmt::format("{} has a selector expression without a key", owner));
+        std::string values = selector_values(json_array(e, "values"));
         if (op == "In") terms.push_back(fmt::format("{} in ({})", key, values));
         else if (op == "NotIn") terms.push_back(fmt::format("{} notin ({})", key, values));
         else if (op == "Exists") terms.push_back(key);
@@ -238,7 +244,7 @@ bool pod_ready(const nlohmann::json& pod) {
   auto pointer = nlohmann::json::json_pointer("/status/conditions");
   if (!pod.contains(pointer) || !pod.at(pointer).is_array()) return false;
   for (const auto& c : pod.at(pointer))
-    if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
+    if (json_string(c, "type") == "Ready") return json_string(c, "status") == "True";
   return false;
 }
 

@@ -11,7 +11,9 @@ namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
 std::string format_rfc3339(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  // to_time_t truncates towards zero: before 1970 a fraction would round up to the next second.
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(
+      std::chrono::floor<std::chrono::seconds>(time));
   std::tm parts{};
   gmtime_r(&seconds, &parts);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", parts.tm_year + 1900,

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "orka/json_fields.hpp"
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
@@ -43,7 +44,7 @@ std::string resource_version_of(const nlohmann::json& object) {
   if (!object.is_object()) return {};
   auto meta = object.find("metadata");
   if (meta == object.end() || !meta->is_object()) return {};
-  return meta->value("resourceVersion", "");
+  return json_string(*meta, "resourceVersion");
 }
 
 // Turns the deadline into a cancellation of `token`; joined by the destructor.
@@ -206,10 +207,10 @@ class WatchLoop {
       return fail(ErrorKind::Transport,
                   "the API server sent a watch event that is not JSON: " +
                       std::string(line.substr(0, 200)));
-    const std::string type = event.value("type", "");
+    const std::string type = json_string(event, "type");
     nlohmann::json object = event.contains("object") ? std::move(event["object"]) : nlohmann::json{};
     if (type == "ERROR") {
-      int code = object.is_object() ? object.value("code", 500) : 500;
+      const int code = static_cast<int>(json_integer(object, "code", 500, 100, 599));
       return fail(error_from_http(code, object.dump(), target_.permission));
     }
     std::string version = resource_version_of(object);

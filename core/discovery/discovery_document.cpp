@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "orka/json_fields.hpp"
 #include "util/ascii.hpp"
 
 #include <algorithm>
@@ -28,11 +29,6 @@ std::vector<std::string> string_array(const nlohmann::json& object, const char* 
   return out;
 }
 
-std::string string_field(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::pair<std::string, std::string> split_group_version(std::string_view group_version) {
@@ -44,7 +40,7 @@ std::pair<std::string, std::string> split_group_version(std::string_view group_v
 
 Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::string_view source) {
   if (!document.is_object()) return fail(malformed(source, "not a JSON object"));
-  std::string group_version = string_field(document, "groupVersion");
+  std::string group_version = json_string(document, "groupVersion");
   if (group_version.empty()) return fail(malformed(source, "no groupVersion"));
   auto [group, version] = split_group_version(group_version);
   auto entries = document.find("resources");
@@ -54,7 +50,7 @@ Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::st
   ResourceList list;
   for (const auto& entry : *entries) {
     if (!entry.is_object()) continue;
-    std::string name = string_field(entry, "name");
+    std::string name = json_string(entry, "name");
     if (name.empty()) continue;
     auto slash = name.find('/');
     if (slash != std::string::npos) {
@@ -63,8 +59,8 @@ Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::st
       sub.resource = name.substr(0, slash);
       sub.subresource = name.substr(slash + 1);
       // An entry may name the group/version serving its body (pods/eviction → policy).
-      std::string entry_group = entry.contains("group") ? string_field(entry, "group") : group;
-      std::string entry_version = string_field(entry, "version");
+      std::string entry_group = entry.contains("group") ? json_string(entry, "group") : group;
+      std::string entry_version = json_string(entry, "version");
       if (entry_version.empty()) entry_version = version;
       sub.group_version = entry_group.empty() ? entry_version : entry_group + "/" + entry_version;
       sub.verbs = string_array(entry, "verbs");
@@ -75,11 +71,11 @@ Result<ResourceList> parse_resource_list(const nlohmann::json& document, std::st
     resource.group = group;
     resource.version = version;
     resource.resource = name;
-    resource.kind = string_field(entry, "kind");
-    resource.singular = string_field(entry, "singularName");
+    resource.kind = json_string(entry, "kind");
+    resource.singular = json_string(entry, "singularName");
     // Older servers leave singularName empty; kubectl falls back to the lowercased kind.
     if (resource.singular.empty()) resource.singular = to_lower_ascii(resource.kind);
-    resource.namespaced = entry.value("namespaced", false);
+    resource.namespaced = json_bool(entry, "namespaced");
     resource.verbs = string_array(entry, "verbs");
     resource.short_names = string_array(entry, "shortNames");
     list.resources.push_back(std::move(resource));
@@ -104,15 +100,15 @@ Result<std::vector<ApiGroupInfo>> parse_group_list(const nlohmann::json& documen
   for (const auto& entry : *groups) {
     if (!entry.is_object()) continue;
     ApiGroupInfo info;
-    info.name = string_field(entry, "name");
+    info.name = json_string(entry, "name");
     if (info.name.empty()) continue;
     if (auto versions = entry.find("versions"); versions != entry.end() && versions->is_array())
       for (const auto& v : *versions)
-        if (v.is_object() && !string_field(v, "version").empty())
-          info.versions.push_back(string_field(v, "version"));
+        if (v.is_object() && !json_string(v, "version").empty())
+          info.versions.push_back(json_string(v, "version"));
     if (auto preferred = entry.find("preferredVersion");
         preferred != entry.end() && preferred->is_object())
-      info.preferred_version = string_field(*preferred, "version");
+      info.preferred_version = json_string(*preferred, "version");
     // No preferredVersion: the server lists versions in priority order.
     if (info.preferred_version.empty() && !info.versions.empty())
       info.preferred_version = info.versions.front();
@@ -124,7 +120,7 @@ Result<std::vector<ApiGroupInfo>> parse_group_list(const nlohmann::json& documen
 
 Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
     const nlohmann::json& document, std::string_view source) {
-  if (!document.is_object() || string_field(document, "kind") != "APIGroupDiscoveryList")
+  if (!document.is_object() || json_string(document, "kind") != "APIGroupDiscoveryList")
     return std::optional<AggregatedDiscovery>{};
   auto items = document.find("items");
   if (items == document.end() || items->is_null()) return std::optional<AggregatedDiscovery>{AggregatedDiscovery{}};
@@ -135,20 +131,20 @@ Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
     if (!item.is_object()) continue;
     auto metadata = item.find("metadata");
     std::string group =
-        metadata != item.end() && metadata->is_object() ? string_field(*metadata, "name") : "";
+        metadata != item.end() && metadata->is_object() ? json_string(*metadata, "name") : "";
     auto versions = item.find("versions");
     if (versions == item.end() || !versions->is_array()) continue;
     ApiGroupInfo info;
     info.name = group;
     for (const auto& v : *versions)
-      if (v.is_object() && !string_field(v, "version").empty())
-        info.versions.push_back(string_field(v, "version"));
+      if (v.is_object() && !json_string(v, "version").empty())
+        info.versions.push_back(json_string(v, "version"));
     if (info.versions.empty()) continue;
     // Versions come in descending order of preference.
     info.preferred_version = info.versions.front();
     const nlohmann::json* preferred = nullptr;
     for (const auto& v : *versions)
-      if (v.is_object() && string_field(v, "version") == info.preferred_version) {
+      if (v.is_object() && json_string(v, "version") == info.preferred_version) {
         preferred = &v;
         break;
       }
@@ -157,7 +153,7 @@ Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
     out.groups.push_back(info);
     // A Stale version is what the server could not refresh (an aggregated API that is down):
     // treated like a group version that failed to answer in the classic walk.
-    if (string_field(*preferred, "freshness") == "Stale") {
+    if (json_string(*preferred, "freshness") == "Stale") {
       out.stale.push_back(group_version);
       continue;
     }
@@ -168,27 +164,27 @@ Result<std::optional<AggregatedDiscovery>> parse_aggregated_discovery(
       ApiResource resource;
       resource.group = group;
       resource.version = info.preferred_version;
-      resource.resource = string_field(entry, "resource");
+      resource.resource = json_string(entry, "resource");
       if (resource.resource.empty()) continue;
       if (auto kind = entry.find("responseKind"); kind != entry.end() && kind->is_object())
-        resource.kind = string_field(*kind, "kind");
-      resource.singular = string_field(entry, "singularResource");
+        resource.kind = json_string(*kind, "kind");
+      resource.singular = json_string(entry, "singularResource");
       if (resource.singular.empty()) resource.singular = to_lower_ascii(resource.kind);
-      resource.namespaced = string_field(entry, "scope") == "Namespaced";
+      resource.namespaced = json_string(entry, "scope") == "Namespaced";
       resource.verbs = string_array(entry, "verbs");
       resource.short_names = string_array(entry, "shortNames");
       if (auto subs = entry.find("subresources"); subs != entry.end() && subs->is_array()) {
         for (const auto& sub_entry : *subs) {
-          if (!sub_entry.is_object() || string_field(sub_entry, "subresource").empty()) continue;
+          if (!sub_entry.is_object() || json_string(sub_entry, "subresource").empty()) continue;
           SubresourceEntry sub;
           sub.parent_group = group;
           sub.resource = resource.resource;
-          sub.subresource = string_field(sub_entry, "subresource");
+          sub.subresource = json_string(sub_entry, "subresource");
           // Who serves its body (pods/eviction → policy/v1); the parent's version otherwise.
           sub.group_version = group_version;
           if (auto kind = sub_entry.find("responseKind"); kind != sub_entry.end() && kind->is_object()) {
-            std::string kind_group = string_field(*kind, "group");
-            std::string kind_version = string_field(*kind, "version");
+            std::string kind_group = json_string(*kind, "group");
+            std::string kind_version = json_string(*kind, "version");
             if (!kind_version.empty())
               sub.group_version = kind_group.empty() ? kind_version : kind_group + "/" + kind_version;
           }

@@ -1,5 +1,6 @@
 #include "discovery/discovery_snapshot.hpp"
 
+#include "orka/json_fields.hpp"
 namespace orka::core {
 
 namespace {
@@ -53,7 +54,7 @@ nlohmann::json snapshot_to_json(const DiscoverySnapshot& snapshot) {
 }
 
 Result<DiscoverySnapshot> snapshot_from_json(const nlohmann::json& document) {
-  if (!document.is_object() || document.value("format", "") != kSnapshotFormat)
+  if (!document.is_object() || json_string(document, "format") != kSnapshotFormat)
     return fail(ErrorKind::Internal, "not a discovery snapshot of this orka version");
   // nlohmann's typed accessors throw on a missing key or a wrong type; one handler turns any
   // such damage into a refusal.

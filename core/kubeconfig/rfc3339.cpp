@@ -76,11 +76,23 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
                                          std::chrono::month(static_cast<unsigned>(*month)),
                                          std::chrono::day(static_cast<unsigned>(*day))};
   if (!date.ok()) return std::nullopt;
-  const auto seconds = std::chrono::sys_days(date).time_since_epoch() +
-                       std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
-                       std::chrono::seconds(*second - offset_seconds);
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds + fraction));
+  const std::chrono::seconds seconds = std::chrono::sys_days(date).time_since_epoch() +
+                                       std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+                                       std::chrono::seconds(*second - offset_seconds);
+  // system_clock counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. A time outside that
+  // (an exec plugin's "9999-12-31T23:59:59Z" for "never expires") is the nearest second it
+  // holds; converting it as is overflowed (UB, found by tests/fuzz/kubeconfig/rfc3339).
+  using Clock = std::chrono::system_clock;
+  constexpr auto latest = std::chrono::floor<std::chrono::seconds>(Clock::duration::max()) -
+                          std::chrono::seconds(1);
+  constexpr auto earliest = std::chrono::ceil<std::chrono::seconds>(Clock::duration::min()) +
+                            std::chrono::seconds(1);
+  // Whole seconds, one short of the ends, so callers can still split off the second and the
+  // fraction (parse_log_time) without overflowing in turn.
+  if (seconds > latest) return Clock::time_point(latest);
+  if (seconds < earliest) return Clock::time_point(earliest);
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(seconds) +
+                           std::chrono::duration_cast<Clock::duration>(fraction));
 }
 
 }  // namespace orka::core

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "orka/channels.hpp"
+#include "orka/json_fields.hpp"
 
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
@@ -48,12 +49,6 @@ std::string encode_close_message(StreamChannel channel) {
 
 namespace {
 
-std::string string_field(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
 // The exit code a NonZeroExitCode Status carries in details.causes[{reason: "ExitCode"}].
 std::optional<int> exit_code_cause(const nlohmann::json& status) {
   auto details = status.find("details");
@@ -61,8 +56,8 @@ std::optional<int> exit_code_cause(const nlohmann::json& status) {
   auto causes = details->find("causes");
   if (causes == details->end() || !causes->is_array()) return std::nullopt;
   for (const auto& cause : *causes) {
-    if (!cause.is_object() || string_field(cause, "reason") != "ExitCode") continue;
-    std::string text = string_field(cause, "message");
+    if (!cause.is_object() || json_string(cause, "reason") != "ExitCode") continue;
+    std::string text = json_string(cause, "message");
     int code = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
     if (ec == std::errc() && end == text.data() + text.size()) return code;
@@ -89,10 +84,10 @@ Result<ExecStatus> parse_exec_status(std::string_view payload) {
                 fmt::format("the exec status channel carried something that is not a Status "
                             "object: {:.200}",
                             payload));
-  const std::string outcome = string_field(status, "status");
+  const std::string outcome = json_string(status, "status");
   if (outcome == "Success") return ExecStatus{};
-  const std::string message = string_field(status, "message");
-  const std::string reason = string_field(status, "reason");
+  const std::string message = json_string(status, "message");
+  const std::string reason = json_string(status, "reason");
   if (outcome != "Failure")
     return fail(ErrorKind::Transport,
                 fmt::format("the exec status channel carried a Status without \"Success\" or "

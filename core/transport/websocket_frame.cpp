@@ -65,14 +65,18 @@ std::string ws_encode_frame(WsOpcode opcode, std::string_view payload, bool fin,
                             const std::optional<WsMaskKey>& key) {
   char header[kWsMaxHeaderSize];
   const std::size_t header_size = ws_write_frame_header(header, opcode, fin, payload.size(), key);
+  const std::size_t frame_size = header_size + payload.size();
   std::string frame;
-  frame.resize_and_overwrite(header_size + payload.size(), [&](char* out, std::size_t size) {
+  // The callback returns the size it wrote, never the one it is handed: libstdc++ 12 hands over
+  // the new capacity instead of the size asked for (a 16-byte frame got 14 bytes of whatever was
+  // in the buffer appended; found by tests/fuzz/transport/websocket_frames).
+  frame.resize_and_overwrite(frame_size, [&](char* out, std::size_t) {
     std::memcpy(out, header, header_size);
     if (key)
       ws_mask_copy(out + header_size, payload.data(), payload.size(), *key);
     else if (!payload.empty())
       std::memcpy(out + header_size, payload.data(), payload.size());
-    return size;
+    return frame_size;
   });
   return frame;
 }

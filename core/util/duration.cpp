@@ -16,12 +16,22 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::str
                 fmt::format("invalid duration \"{}\" for {}", text, flag),
                 "use a number of seconds or Go-style units: 30s, 5m, 1h30m, 250ms");
   };
+  // Callers add a duration to a steady_clock time, which counts nanoseconds in 64 bits (292
+  // years): anything longer overflowed there (UB; 999999999999 seconds was accepted, found by
+  // tests/fuzz/util/duration). A century is longer than any wait anyone means.
+  constexpr double kMaxMilliseconds = 100.0 * 365 * 24 * 3600 * 1000;
+  auto too_long = [&] {
+    return fail(ErrorKind::Usage, fmt::format("duration \"{}\" for {} is longer than 100 years", text, flag),
+                "use a shorter duration, e.g. 30s, 5m or 24h");
+  };
   if (text.empty()) return usage();
   bool all_digits = true;
   for (char c : text) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
   if (all_digits) {
-    if (text.size() > 12) return usage();
-    return std::chrono::milliseconds(std::stoll(std::string(text)) * 1000);
+    if (text.size() > 12) return too_long();
+    const long long seconds = std::stoll(std::string(text));
+    if (seconds * 1000.0 > kMaxMilliseconds) return too_long();
+    return std::chrono::milliseconds(seconds * 1000);
   }
   double total_ms = 0;
   std::size_t i = 0;
@@ -45,7 +55,7 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, std::str
     else return usage();
     total_ms += value * scale;
   }
-  if (total_ms > 1e13) return usage();
+  if (total_ms > kMaxMilliseconds) return too_long();
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(total_ms)));
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orka/json_fields.hpp"
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
@@ -90,12 +91,6 @@ ErrorKind kind_for_status(int status) {
   return ErrorKind::Transport;
 }
 
-std::string text_field(const nlohmann::json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
 std::vector<StatusCause> causes_of(const nlohmann::json& status) {
   std::vector<StatusCause> causes;
   auto details = status.find("details");
@@ -104,8 +99,8 @@ std::vector<StatusCause> causes_of(const nlohmann::json& status) {
   if (listed == details->end() || !listed->is_array()) return causes;
   for (const auto& cause : *listed) {
     if (!cause.is_object()) continue;
-    causes.push_back(StatusCause{text_field(cause, "reason"), text_field(cause, "message"),
-                                 text_field(cause, "field")});
+    causes.push_back(StatusCause{json_string(cause, "reason"), json_string(cause, "message"),
+                                 json_string(cause, "field")});
   }
   return causes;
 }
@@ -148,16 +143,14 @@ Error error_from_http(int http_status, std::string_view body,
   e.http_status = http_status;
   e.kind = kind_for_status(http_status);
   auto status = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (status.is_object() && status.value("kind", "") == "Status") {
-    e.message = status.value("message", "");
-    e.reason = status.value("reason", "");
-    // The Status's own code is authoritative when it disagrees with the HTTP line.
-    if (status.contains("code") && status["code"].is_number_integer()) {
-      int code = status["code"].get<int>();
-      if (code >= 400) {
-        e.http_status = code;
-        e.kind = kind_for_status(code);
-      }
+  if (json_string(status, "kind") == "Status") {
+    e.message = json_string(status, "message");
+    e.reason = json_string(status, "reason");
+    // The Status's own code is authoritative when it disagrees with the HTTP line (and names
+    // an HTTP error: anything else is not a code to report).
+    if (const auto code = json_integer(status, "code", 0, 400, 599); code != 0) {
+      e.http_status = static_cast<int>(code);
+      e.kind = kind_for_status(e.http_status);
     }
     if (e.reason == "Expired" || e.reason == "Gone") e.kind = ErrorKind::Conflict;
     e.causes = causes_of(status);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "orka/duration.hpp"
+#include "orka/json_fields.hpp"
 #include "orka/nodes.hpp"
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
@@ -235,9 +236,9 @@ class Drainer {
         names.push_back(fmt::format(
             "PodDisruptionBudget {}/{} (disruptions allowed: {}, healthy {} of {} desired)",
             task.namespace_, string_at(pdb, "/metadata/name"),
-            pdb.value("/status/disruptionsAllowed"_json_pointer, 0),
-            pdb.value("/status/currentHealthy"_json_pointer, 0),
-            pdb.value("/status/desiredHealthy"_json_pointer, 0)));
+            json_integer(json_object(pdb, "status"), "disruptionsAllowed", 0),
+            json_integer(json_object(pdb, "status"), "currentHealthy", 0),
+            json_integer(json_object(pdb, "status"), "desiredHealthy", 0)));
       }
       if (!names.empty()) return "blocked by " + join(names, names.size());
     }

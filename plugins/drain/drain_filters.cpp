@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "orka/json_fields.hpp"
 #include "orka/timestamp.hpp"
 
 namespace orka::drain {
@@ -18,7 +19,7 @@ const nlohmann::json* controller_of(const nlohmann::json& pod) {
   const nlohmann::json::json_pointer ptr("/metadata/ownerReferences");
   if (!pod.contains(ptr) || !pod[ptr].is_array()) return nullptr;
   for (const auto& owner : pod[ptr])
-    if (owner.is_object() && owner.value("controller", false)) return &owner;
+    if (json_bool(owner, "controller")) return &owner;
   return nullptr;
 }
 
@@ -49,7 +50,12 @@ bool terminating_too_long(const nlohmann::json& pod, const FilterFlags& flags) {
   if (deletion.empty()) return false;
   auto since = parse_rfc3339(deletion);
   if (!since) return false;
-  const auto age = std::chrono::duration_cast<std::chrono::seconds>(flags.now - *since).count();
+  // In whole seconds on each side: a deletionTimestamp at system_clock's earliest second (any
+  // time before 1678) overflowed the nanosecond difference (found by tests/fuzz/drain/drain_pods).
+  const auto seconds_of = [](std::chrono::system_clock::time_point time) {
+    return std::chrono::floor<std::chrono::seconds>(time.time_since_epoch()).count();
+  };
+  const auto age = seconds_of(flags.now) - seconds_of(*since);
   return age > *flags.skip_wait_for_delete_timeout_seconds;
 }
 
@@ -155,8 +161,8 @@ bool selector_matches(const nlohmann::json& selector, const nlohmann::json& labe
   }
   if (auto exprs = selector.find("matchExpressions"); exprs != selector.end() && exprs->is_array()) {
     for (const auto& expr : *exprs) {
-      const std::string key = expr.value("key", "");
-      const std::string op = expr.value("operator", "");
+      const std::string key = json_string(expr, "key");
+      const std::string op = json_string(expr, "operator");
       std::vector<std::string> values;
       if (auto v = expr.find("values"); v != expr.end() && v->is_array())
         for (const auto& item : *v)

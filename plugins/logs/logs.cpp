@@ -9,6 +9,7 @@
 
 #include "line_filter.hpp"
 #include "log_lines.hpp"
+#include "orka/json_fields.hpp"
 #include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
@@ -37,7 +38,7 @@ ContainerState container_state(Client& client, const std::string& namespace_,
     auto pointer = nlohmann::json::json_pointer(std::string("/status/") + field);
     if (!object->contains(pointer) || !object->at(pointer).is_array()) continue;
     for (const auto& status : object->at(pointer)) {
-      if (status.value("name", "") != name) continue;
+      if (json_string(status, "name") != name) continue;
       auto state = status.find("state");
       if (state != status.end() && state->contains("running")) return ContainerState::Running;
       return ContainerState::Stopped;

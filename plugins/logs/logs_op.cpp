@@ -11,6 +11,7 @@
 #include "line_filter.hpp"
 #include "log_lines.hpp"
 #include "logs.hpp"
+#include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
 
@@ -28,7 +29,7 @@ bool container_started(const nlohmann::json& pod, const std::string& container) 
     auto pointer = nlohmann::json::json_pointer(std::string("/status/") + field);
     if (!pod.contains(pointer) || !pod.at(pointer).is_array()) continue;
     for (const auto& status : pod.at(pointer)) {
-      if (status.value("name", "") != container) continue;
+      if (json_string(status, "name") != container) continue;
       auto state = status.find("state");
       return state != status.end() && (state->contains("running") || state->contains("terminated"));
     }

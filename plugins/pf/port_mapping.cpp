@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "orka/json_fields.hpp"
+
 namespace orka::streaming {
 namespace {
 
@@ -77,31 +79,36 @@ Result<void> check_distinct_local_ports(const std::vector<PortMapping>& ports) {
 
 Result<std::uint16_t> container_port(const nlohmann::json& pod, const std::string& remote) {
   if (auto number = parse_port_number(remote)) return *number;
-  auto containers = pod.find("spec") != pod.end() ? pod["spec"].value("containers", nlohmann::json::array())
-                                                   : nlohmann::json::array();
-  for (const auto& c : containers)
-    for (const auto& p : c.value("ports", nlohmann::json::array()))
-      if (p.value("name", "") == remote && p.contains("containerPort") && p["containerPort"].is_number_integer())
-        return static_cast<std::uint16_t>(p["containerPort"].get<int>());
-  std::string name = pod.contains("metadata") ? pod["metadata"].value("name", "") : "";
+  for (const auto& c : json_array(json_object(pod, "spec"), "containers"))
+    for (const auto& p : json_array(c, "ports"))
+      if (json_string(p, "name") == remote) {
+        // A port outside 1-65535 is not one the pod can listen on: it must not wrap into one.
+        if (const auto port = json_integer(p, "containerPort", 0, 1, 65535); port != 0)
+          return static_cast<std::uint16_t>(port);
+      }
+  const std::string name = json_string(json_object(pod, "metadata"), "name");
   return fail(ErrorKind::NotFound, fmt::format("pod \"{}\" has no container port named \"{}\"", name, remote),
               "list its ports with `kubectl get pod " + name + " -o jsonpath='{.spec.containers[*].ports}'`");
 }
 
 Result<std::string> service_target_port(const nlohmann::json& service, const std::string& remote) {
   const auto number = parse_port_number(remote);
-  std::string name = service.contains("metadata") ? service["metadata"].value("name", "") : "";
-  auto ports = service.contains("spec") ? service["spec"].value("ports", nlohmann::json::array())
-                                        : nlohmann::json::array();
-  for (const auto& p : ports) {
-    const bool by_number = number && p.value("port", -1) == *number;
-    const bool by_name = !number && p.value("name", "") == remote;
+  const std::string name = json_string(json_object(service, "metadata"), "name");
+  for (const auto& p : json_array(json_object(service, "spec"), "ports")) {
+    const auto port = json_integer(p, "port", 0, 1, 65535);
+    const bool by_number = number && port == *number;
+    const bool by_name = !number && json_string(p, "name") == remote;
     if (!by_number && !by_name) continue;
-    auto target = p.find("targetPort");
-    if (target == p.end()) return std::to_string(p.value("port", 0));  // defaults to port
-    if (target->is_number_integer()) return std::to_string(target->get<int>());
-    if (target->is_string()) return target->get<std::string>();
-    return std::to_string(p.value("port", 0));
+    // targetPort defaults to the port; a number or a container port name otherwise.
+    const auto* target = json_member(p, "targetPort");
+    if (target != nullptr && target->is_string()) return target->get<std::string>();
+    if (const auto target_number = json_integer(p, "targetPort", 0, 1, 65535); target_number != 0)
+      return std::to_string(target_number);
+    if (port != 0) return std::to_string(port);
+    return fail(ErrorKind::Invalid,
+                fmt::format("service \"{}\" lists port {} without a port number from 1 to 65535",
+                            name, remote),
+                "check the service with `kubectl get svc " + name + " -o yaml`");
   }
   return fail(ErrorKind::NotFound, fmt::format("service \"{}\" has no port {}", name, remote),
               "list its ports with `kubectl get svc " + name + " -o jsonpath='{.spec.ports}'`");

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "rr.hpp"
+#include "orka/json_fields.hpp"
 
 namespace orka::rr {
 
@@ -41,8 +42,8 @@ RolloutStatus deployment_status(const nlohmann::json& d) {
   if (auto conditions = d.find("status"); conditions != d.end() && conditions->is_object()) {
     if (auto list = conditions->find("conditions"); list != conditions->end() && list->is_array()) {
       for (const auto& condition : *list) {
-        if (condition.value("type", "") == "Progressing" &&
-            condition.value("reason", "") == "ProgressDeadlineExceeded")
+        if (json_string(condition, "type") == "Progressing" &&
+            json_string(condition, "reason") == "ProgressDeadlineExceeded")
           return failed(fmt::format("deployment \"{}\" exceeded its progress deadline", name));
       }
     }

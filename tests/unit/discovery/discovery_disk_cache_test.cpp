@@ -165,6 +165,13 @@ TEST_CASE("a stale, damaged or foreign snapshot is refetched and replaced") {
   SUBCASE("another format version") {
     std::ofstream(cache.file, std::ios::trunc) << R"({"format":"orka.discovery/v0"})";
   }
+  // Found by tests/fuzz/discovery/discovery_documents: a format that is not a string threw
+  // (value() outside the snapshot's own try), instead of being refused and refetched.
+  SUBCASE("a format that is not a string") {
+    std::ofstream(cache.file, std::ios::trunc) << R"({"format":1,"resources":[]})";
+    auto read = core::read_discovery_cache(cache);
+    CHECK_FALSE(read.snapshot.has_value());
+  }
   REQUIRE(process_discovery(api, cache)->resolve("deploy", cancel));
   CHECK(api.total() == 2 * one_walk);
   CHECK(core::read_discovery_cache(cache).snapshot.has_value());  // rewritten whole

@@ -55,6 +55,17 @@ TEST_CASE("an APIResourceList attaches subresources to their resources") {
   CHECK(saw_eviction);
 }
 
+// Found by tests/fuzz/discovery/discovery_documents: value() threw on a "namespaced" that is not
+// a boolean; such a resource is read as cluster-scoped, as a missing field is.
+TEST_CASE("an APIResourceList with fields of other types is read, not thrown on") {
+  auto list = core::parse_resource_list(nlohmann::json::parse(R"({"groupVersion":"v1","resources":[
+    {"name":"pods","namespaced":"yes","kind":"Pod","verbs":"get"},{"name":7},"x"]})"), "/api/v1");
+  REQUIRE(list.has_value());
+  REQUIRE(list->resources.size() == 1);
+  CHECK_FALSE(list->resources[0].namespaced);
+  CHECK(list->resources[0].verbs.empty());
+}
+
 TEST_CASE("group lists: apps/v1 scale subresources and preferred versions") {
   auto apps = core::parse_resource_list(nlohmann::json::parse(testing::kAppsV1), "/apis/apps/v1");
   REQUIRE(apps.has_value());

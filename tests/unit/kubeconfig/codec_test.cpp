@@ -44,3 +44,23 @@ TEST_CASE("RFC 3339 timestamps parse with zone and fraction") {
   CHECK_FALSE(parse_rfc3339("2026-13-26T10:00:00Z").has_value());
   CHECK_FALSE(parse_rfc3339("2026-11-26T10:00:00Zjunk").has_value());
 }
+
+// Found by tests/fuzz/kubeconfig/rfc3339 (UBSan: signed overflow in the nanosecond conversion).
+// Without the clamp "9999-12-31T23:59:59Z", which exec plugins write for "never expires", wrapped
+// round to a time in the past, and the credential counted as expired on every request.
+TEST_CASE("RFC 3339 times beyond what system_clock holds are its latest and earliest second") {
+  using Clock = std::chrono::system_clock;
+  const auto latest = parse_rfc3339("9999-12-31T23:59:59Z");
+  const auto earliest = parse_rfc3339("0001-01-01T00:00:00Z");
+  REQUIRE(latest.has_value());
+  REQUIRE(earliest.has_value());
+  CHECK(*latest > *parse_rfc3339("2262-04-10T00:00:00Z"));
+  CHECK(*latest > *parse_rfc3339("2026-11-26T10:00:00Z"));
+  CHECK(Clock::time_point::max() - *latest < std::chrono::seconds(2));
+  CHECK(parse_rfc3339("2262-04-12T00:00:00.999999999-23:59") == latest);
+  CHECK(*earliest < *parse_rfc3339("1677-09-23T00:00:00Z"));
+  CHECK(*earliest - Clock::time_point::min() < std::chrono::seconds(2));
+  CHECK(parse_rfc3339("1677-09-20T00:00:00Z") == earliest);
+  // Whole seconds: the second and the fraction can still be taken apart.
+  CHECK(std::chrono::floor<std::chrono::seconds>(*latest) == *latest);
+}

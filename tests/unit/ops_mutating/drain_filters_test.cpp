@@ -137,3 +137,28 @@ TEST_CASE("label selectors as PodDisruptionBudgets use them") {
   CHECK_FALSE(selector_matches(expr("zone", "Exists", {}), labels));
   CHECK_FALSE(selector_matches(expr("app", "Bogus", {}), labels));
 }
+
+// Found by tests/fuzz/drain/drain_pods: value() threw on an ownerReference whose controller is
+// not a boolean and on a PDB expression whose key or operator is not a string.
+TEST_CASE("pods and selectors of other shapes: kubectl's verdicts, no exception") {
+  nlohmann::json odd = pod("odd");
+  odd["metadata"]["ownerReferences"] = {{{"kind", "ReplicaSet"}, {"controller", "yes"}}, 5};
+  FilterFlags flags;
+  const PodDecision decision = classify_pod(odd, flags, exists(true));
+  CHECK(decision.verdict == Verdict::Refuse);  // no controller: unmanaged
+  CHECK(decision.reason == kUnmanagedRefusal);
+  nlohmann::json labels = {{"app", "web"}};
+  CHECK_FALSE(selector_matches(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":1,"operator":2}]})"), labels));
+  CHECK_FALSE(selector_matches(nlohmann::json::parse(R"({"matchExpressions":[7]})"), labels));
+}
+
+// Found by tests/fuzz/drain/drain_pods (UBSan): a deletionTimestamp before 1678 is system_clock's
+// earliest second, and now minus that overflowed in nanoseconds.
+TEST_CASE("a pod deleted at the dawn of time is terminating too long, without overflow") {
+  nlohmann::json ancient = pod("ancient");
+  ancient["metadata"]["deletionTimestamp"] = "0001-01-01T00:00:00Z";
+  FilterFlags flags;
+  flags.skip_wait_for_delete_timeout_seconds = 30;
+  CHECK(classify_pod(ancient, flags, exists(true)).verdict == Verdict::Skip);
+}

@@ -107,6 +107,26 @@ TEST_CASE("410 Gone (as an ERROR event or as the watch's answer) means relist") 
   CHECK(listed == 3);
 }
 
+// Found by tests/fuzz/api/watch_events: value() threw on an event whose type is not a string and
+// on an ERROR whose code is not a number. Such an event is skipped; the ERROR still reads as the
+// Status it is (Expired here: relist).
+TEST_CASE("watch events with fields of other types: skipped or read as their Status, no exception") {
+  MockedCluster cluster;
+  cluster.api.on_sequence("GET", "/api/v1/namespaces/web/pods?",
+                          {Answer{200, list_at("10", {}).dump()},
+                           Answer{200, list_at("60", {object("a", "60")}).dump()}});
+  cluster.api.add_stream({R"({"type":1,"object":{"metadata":{"resourceVersion":["x"]}}})" "\n",
+                          watch_line("ERROR", {{"kind", "Status"}, {"code", "410"},
+                                               {"reason", "Expired"}, {"message", "too old"}})});
+  int listed = 0;
+  auto result = list_and_watch(*cluster.mock, target(), [&](const WatchEvent& e) -> Result<WatchAction> {
+    if (e.type == WatchEvent::Type::Listed) ++listed;
+    return e.object.size() == 1 ? WatchAction::Stop : WatchAction::Continue;
+  }, WatchLimits{}, CancelToken{});
+  REQUIRE(result);
+  CHECK(listed == 2);
+}
+
 TEST_CASE("watch errors that cannot be retried end the wait; forbidden names list") {
   MockedCluster cluster;
   cluster.api.on("GET", "/api/v1/namespaces/web/pods?", 403,
@@ -166,4 +186,7 @@ TEST_CASE("RFC 3339 timestamps") {
   CHECK(format_rfc3339(*t) == "2026-11-26T10:00:00Z");
   CHECK(std::chrono::system_clock::to_time_t(*t) == 1795687200);
   CHECK_FALSE(parse_rfc3339("yesterday"));
+  // Found by tests/fuzz/kubeconfig/rfc3339: before 1970, to_time_t rounded a fraction up.
+  CHECK(format_rfc3339(*parse_rfc3339("1969-12-31T23:59:59.5Z")) == "1969-12-31T23:59:59Z");
+  CHECK(format_rfc3339(*parse_rfc3339("1901-10-01T10:00:00.5-07:30")) == "1901-10-01T17:30:00Z");
 }

@@ -259,3 +259,23 @@ TEST_CASE("a bare pod that goes away ends the forward with an error") {
   CHECK(seen[0].type == ForwardEvent::Type::Ready);
   CHECK(seen[1].type == ForwardEvent::Type::Closed);
 }
+
+// Found by tests/fuzz/pf/port_spec: value() threw on a pod or service whose fields have other
+// types, and a containerPort outside 1-65535 wrapped into another port (70000 became 4464).
+TEST_CASE("pod and service JSON of other shapes: no exception, no wrapped port") {
+  auto odd_pod = nlohmann::json::parse(R"({"metadata":[],"spec":{"containers":[
+    {"ports":[{"name":"http","containerPort":70000},{"name":7}]}, 5, {"ports":{"a":1}}]}})");
+  auto wrapped = container_port(odd_pod, "http");
+  REQUIRE_FALSE(wrapped);
+  CHECK(wrapped.error().kind == ErrorKind::NotFound);
+  CHECK_FALSE(container_port(nlohmann::json::array(), "http"));
+  CHECK_FALSE(container_port(nlohmann::json::parse(R"({"spec":"x"})"), "http"));
+
+  auto odd_service = nlohmann::json::parse(R"({"metadata":{"name":1},"spec":{"ports":[
+    {"name":"http","port":"80","targetPort":70000}, 3, {"name":"grpc","port":90,"targetPort":[1]}]}})");
+  auto no_number = service_target_port(odd_service, "http");
+  REQUIRE_FALSE(no_number);
+  CHECK(no_number.error().kind == ErrorKind::Invalid);
+  CHECK(service_target_port(odd_service, "grpc").value() == "90");  // targetPort unusable: the port
+  CHECK_FALSE(service_target_port(nlohmann::json::parse(R"({"spec":{"ports":"all"}})"), "80"));
+}

@@ -166,3 +166,29 @@ TEST_CASE("containers and the default container") {
   pod["metadata"].erase("annotations");
   CHECK(default_container(pod) == "sidecar");
 }
+
+// Found by tests/fuzz/api/pod_targets: value() threw on a selector expression or a pod condition
+// whose fields have other types.
+TEST_CASE("selectors and pod conditions of other shapes: a clear error or false, no exception") {
+  auto odd = nlohmann::json::parse(R"({"matchLabels":{"a":1},"matchExpressions":[
+    {"key":5,"operator":["In"],"values":"x"}, 7]})");
+  auto selector = label_selector_string(odd, "deployment/web");
+  REQUIRE_FALSE(selector);
+  CHECK(selector.error().kind == ErrorKind::Invalid);
+  CHECK(selector.error().message.find("without a key") != std::string::npos);  // key 5: none
+  auto bad_operator = label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":"tier","operator":["In"]}]})"), "deployment/web");
+  REQUIRE_FALSE(bad_operator);
+  CHECK(bad_operator.error().message.find("operator") != std::string::npos);
+  CHECK(label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"key":"tier","operator":"In","values":[1,"front"]}]})"), "x").value() ==
+        "tier in (front)");
+  // Found by tests/fuzz/api/pod_targets: a keyless Exists was an empty term, so the selector
+  // was "" and would have listed every pod of the namespace.
+  auto keyless = label_selector_string(nlohmann::json::parse(
+      R"({"matchExpressions":[{"operator":"Exists"}]})"), "deployment/web");
+  REQUIRE_FALSE(keyless);
+  CHECK(keyless.error().message.find("without a key") != std::string::npos);
+  CHECK_FALSE(pod_ready(nlohmann::json::parse(R"({"status":{"conditions":[{"type":1},"Ready",
+    {"type":"Ready","status":true}]}})")));
+}

@@ -54,3 +54,19 @@ TEST_CASE("format and parse agree") {
     CHECK(back->count() == ms);
   }
 }
+
+// Found by tests/fuzz/util/duration: 999999999999 (seconds) and 2777777h were accepted, and a
+// caller adding them to steady_clock::now() overflowed its 64-bit nanoseconds (UB: drain's
+// deadline landed in the past).
+TEST_CASE("parse_duration refuses more than a century in either form, saying so") {
+  for (const char* text : {"999999999999", "3153600001", "876001h", "2777777h", "52560001m"}) {
+    std::string shown = text;
+    CAPTURE(shown);
+    auto parsed = parse_duration(text, "--timeout");
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().kind == ErrorKind::Usage);
+    CHECK(parsed.error().message.find("longer than 100 years") != std::string::npos);
+  }
+  CHECK(parse_duration("3153600000", "--timeout").value().count() == 3'153'600'000'000);
+  CHECK(parse_duration("876000h", "--timeout").has_value());
+}

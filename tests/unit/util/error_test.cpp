@@ -170,3 +170,21 @@ TEST_CASE("describe adds a hint line; Permission::describe wording") {
         "patch deployments.apps/scale named \"api\" in namespace \"web\"");
   CHECK(to_string(ErrorKind::Forbidden) == "Forbidden");
 }
+
+// Found by tests/fuzz/util/status_json: nlohmann's value() threw type_error for a Status whose
+// message, reason or kind is not a string, so a broken proxy's answer became an exception.
+TEST_CASE("a Status with fields of other types still becomes an error with a message") {
+  const std::string body = R"({"kind":"Status","message":7,"reason":["Forbidden"],"code":"401"})";
+  Error e = error_from_http(401, body);
+  CHECK(e.kind == ErrorKind::Unauthorized);
+  CHECK(e.http_status == 401);
+  CHECK(e.reason.empty());
+  CHECK(e.message == body);  // no usable message: the body itself
+  Error not_status = error_from_http(500, R"({"kind":5,"message":"x"})");
+  CHECK(not_status.kind == ErrorKind::Unavailable);
+  CHECK(not_status.message == R"({"kind":5,"message":"x"})");
+  // A code that is no HTTP error, or does not fit an int, leaves the HTTP line's status.
+  CHECK(error_from_http(404, R"({"kind":"Status","code":4294967701,"message":"m"})").http_status == 404);
+  CHECK(error_from_http(404, R"({"kind":"Status","code":200,"message":"m"})").http_status == 404);
+  CHECK(error_from_http(400, R"({"kind":"Status","code":409,"message":"m"})").kind == ErrorKind::Conflict);
+}

@@ -153,6 +153,23 @@ TEST_CASE("length encodings at the 7/16/64-bit boundaries") {
   }
 }
 
+// Found by tests/fuzz/transport/websocket_frames: libstdc++ 12's resize_and_overwrite hands the
+// callback the new capacity, and frames of 16 to 29 bytes came out with the rest of the buffer
+// appended (a 2-byte header + 14-byte payload was 30 bytes on the wire).
+TEST_CASE("an encoded frame is exactly header and payload, at every small size") {
+  for (std::size_t size = 0; size <= 140; ++size) {
+    CAPTURE(size);
+    const std::string payload = ws_test::pattern_bytes(size, static_cast<unsigned>(size) + 1);
+    const std::size_t length_bytes = size < 126 ? 2 : 4;
+    const std::string plain = ws_encode_frame(WsOpcode::Binary, payload, true, std::nullopt);
+    CHECK(plain.size() == length_bytes + size);
+    CHECK(plain == server_frame(0x2, payload));
+    const std::string masked =
+        ws_encode_frame(WsOpcode::Ping, payload.substr(0, 125), true, WsMaskKey{1, 2, 3, 4});
+    CHECK(masked.size() == 2 + 4 + std::min<std::size_t>(size, 125));  // control: at most 125
+  }
+}
+
 TEST_CASE("masking in pieces at any offset equals masking at once") {
   const std::string payload = ws_test::pattern_bytes(1000);
   const WsMaskKey key{0x10, 0x32, 0x54, 0x76};
