@@ -285,6 +285,13 @@ Result<Plan> resolve(Client& client, const LogsRequest& request, const std::stri
     auto target = parse_pod_target(request.target, /*allow_service=*/false);
     if (!target) return fail(target.error());
     plan.description = describe(*target);
+    if (target->kind == PodTargetKind::Pod && !request.container.empty() && !request.all_containers) {
+      // A pod and a container named: nothing to look up (the log request says if either is
+      // missing), which saves a round trip.
+      plan.initial.push_back(
+          PlannedStream{target->name + "/" + request.container, target->name, request.container});
+      return plan;
+    }
     if (target->kind == PodTargetKind::Pod) {
       auto pod = get_pod(client, namespace_, target->name, request.cancel);
       if (!pod) return fail(pod.error());

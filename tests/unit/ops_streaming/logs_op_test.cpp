@@ -8,6 +8,7 @@
 #include "fakes.hpp"
 #include "line_filter.hpp"
 #include "logs.hpp"
+#include "logs_op.hpp"
 
 using namespace orka;
 using namespace orka::streaming;
@@ -176,4 +177,24 @@ TEST_CASE("without follow a slow consumer slows the download and loses nothing")
   CHECK(dropped == 0);
   CHECK(lines.front() == "line 0");
   CHECK(lines.back() == "line 99");
+}
+
+TEST_CASE("logs op: a pod and a container named cost one request, the log itself") {
+  auto client = std::make_shared<FakeClient>();
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01Z a\n"}, false));
+  LogsOps op([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogsRequest request;
+  request.namespace_ = "ns";
+  request.target = "web-1";
+  request.container = "app";
+  auto stream = op.run(request);
+  std::vector<std::string> lines;
+  while (auto event = stream.next())
+    if (event.value->type == LogEvent::Type::Line) lines.push_back(event.value->chunk.line);
+  REQUIRE(stream.finish());
+  CHECK(lines == std::vector<std::string>{"a"});
+  CHECK(client->requests.empty());  // no GET of the pod
+  REQUIRE(client->stream_paths.size() == 1);
+  CHECK(client->stream_paths[0] == "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app");
 }
