@@ -29,6 +29,17 @@ constexpr const char* kPod = R"({"metadata":{"name":"web-1","uid":"u1","creation
 constexpr const char* kService = R"({"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},
   "ports":[{"name":"http","port":80,"targetPort":"http"},{"name":"admin","port":81,"targetPort":9999},{"port":82}]}})";
 
+// A TCP connection to the forward's local port on 127.0.0.1.
+int connect_local(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
+
 }  // namespace
 
 TEST_CASE("port specs") {
@@ -167,15 +178,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   CHECK(ready.value->remote_port == 8080);
   REQUIRE(ready.value->local_port != 0);
 
-  auto connect = [&] {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(ready.value->local_port);
-    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    return fd;
-  };
+  auto connect = [&] { return connect_local(ready.value->local_port); };
   int fd = connect();
   char buffer[16] = {};
   REQUIRE(::recv(fd, buffer, 5, MSG_WAITALL) == 5);
@@ -261,13 +264,7 @@ TEST_CASE("cancelling a WebSocket forward ends its connections together, not one
 
   std::vector<int> local;
   for (std::size_t i = 0; i < kConnections; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(ready.value->local_port);
-    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    local.push_back(fd);
+    local.push_back(connect_local(ready.value->local_port));
   }
   std::size_t opened = 0;
   while (opened < kConnections) {
