@@ -3,6 +3,9 @@
 # over ROUTE (see register in bench/run). Each route gives a kubeconfig and a server URL:
 #   loopback  the local test cluster as it is
 #   remote    the same through bench/delay_proxy.py: 25 ms each way, a 50 ms round trip
+#   modern    the cluster through tests/modern-front (kube-apiserver 1.36's exec translator and
+#             port-forward tunnel; the `modern` context scripts/cluster writes): exec over v5,
+#             pf over the WebSocket tunnel
 # A new route (another front, another cluster) is one more case in route_prepare.
 #
 # After route_use ROUTE: ORKA_CMD, KUBECTL_CMD and CURL_CMD are argument arrays ready for the
@@ -66,6 +69,17 @@ route_prepare() {  # route: starts what the route needs, once per bench run
         --server="${ROUTE_SERVERS[remote]}" >/dev/null || die "cannot write the remote kubeconfig"
       ROUTE_KUBECONFIGS[remote]=$SCRATCH/remote.kubeconfig
       say "remote route: ${ROUTE_SERVERS[remote]} (delay proxy, ${REMOTE_DELAY_MS} ms each way)"
+      ;;
+    modern)
+      "$KUBECTL" config view --raw --minify --flatten --context modern >"$SCRATCH/modern.kubeconfig" 2>/dev/null ||
+        die "no context 'modern' in $KUBECONFIG: scripts/cluster up starts the modern front and writes it"
+      chmod 600 "$SCRATCH/modern.kubeconfig"
+      ROUTE_KUBECONFIGS[modern]=$SCRATCH/modern.kubeconfig
+      ROUTE_SERVERS[modern]=$(KUBECONFIG=$SCRATCH/modern.kubeconfig "$KUBECTL" config view --minify \
+        -o jsonpath='{.clusters[0].cluster.server}')
+      KUBECONFIG=$SCRATCH/modern.kubeconfig "$KUBECTL" version -o json 2>/dev/null | grep -q '"minor": *"3[6-9]' ||
+        die "the modern front at ${ROUTE_SERVERS[modern]} does not answer as Kubernetes 1.36+ (scripts/cluster up starts it)"
+      say "modern route: ${ROUTE_SERVERS[modern]} (tests/modern-front: exec v5, pf tunnel)"
       ;;
     *) die "unknown route '$1'" ;;
   esac

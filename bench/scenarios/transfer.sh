@@ -9,8 +9,10 @@ PF_BYTES=268435456          # 256 MiB, written by the bench pod at start
 EXEC_BYTES=104857600        # 100 MiB
 TRANSPORT_CONTENDERS="orka-websocket orka-spdy orka-auto kubectl"
 
-register pf transfer "$TRANSPORT_CONTENDERS" wall "256 MiB download through one port-forward connection"
-register exec-stdin transfer "$TRANSPORT_CONTENDERS" wall "100 MiB into exec -i … sha256sum"
+# Over the modern route too: exec-stdin-modern is exec over v5, pf-modern pf over the WebSocket
+# tunnel (`auto` picks them there), against kubectl 1.33, which speaks both.
+register pf transfer "$TRANSPORT_CONTENDERS" wall "256 MiB download through one port-forward connection" modern
+register exec-stdin transfer "$TRANSPORT_CONTENDERS" wall "100 MiB into exec -i … sha256sum" modern
 register exec-stdout transfer "$TRANSPORT_CONTENDERS" wall "100 MiB out of exec … head -c"
 needs_pods pf "$POD"; needs_pods exec-stdin "$POD"; needs_pods exec-stdout "$POD"
 scenario_bytes pf "$PF_BYTES"; scenario_bytes exec-stdin "$EXEC_BYTES"; scenario_bytes exec-stdout "$EXEC_BYTES"
@@ -35,7 +37,7 @@ skip_reason_transfer() {  # $1 = scenario, $2 = contender
     orka-spdy|orka-auto)
       ((has)) || { echo "this orka has no --transport flag (WebSocket only)"; return; } ;;
   esac
-  if [[ $1 == exec-stdin && $2 == orka-websocket ]] && ((!SERVER_HAS_V5)); then
+  if [[ $1 == exec-stdin && $2 == orka-websocket && $ROUTE != modern ]] && ((!SERVER_HAS_V5)); then
     echo "server $SERVER_GIT speaks exec v4 only: stdin EOF cannot reach the command over WebSocket, sha256sum would never end (needs v5, Kubernetes >= 1.30)"
   fi
 }

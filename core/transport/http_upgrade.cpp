@@ -92,7 +92,9 @@ Result<UpgradeAnswer> http_upgrade(Connection& connection, const std::string& ho
           fmt::format("the server refused with HTTP {} {:.80} and its answer could not be read: {}",
                       head->status, head->reason, read.error().message)));
     Error error = error_from_http(head->status, body, request.permission);
-    if (head->status == 400 && error.hint.empty() && !request.protocols.empty())
+    // Only a bare 400 is about the upgrade; one with a Kubernetes Status is the API refusing the
+    // request itself (a container the pod does not have, a missing parameter), whatever the wire.
+    if (head->status == 400 && error.reason.empty() && error.hint.empty() && !request.protocols.empty())
       error.hint = fmt::format("the server refused the {} upgrade offering {}", spec.protocol_name,
                                fmt::join(request.protocols, ", "));
     return fail(std::move(error));

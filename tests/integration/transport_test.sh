@@ -12,13 +12,11 @@
 set -uo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/stream_checks.sh"
 require_orka
 TRANSPORTS=${ORKA_TRANSPORTS:-websocket spdy auto}
 
 NS=orka-transport-$$
-PASSED=0
-FAILED=0
-SKIPPED=0
 BG_PIDS=()
 TMP=$(mktemp -d)
 STARTED=$SECONDS
@@ -30,41 +28,8 @@ FILE_SIZE=50331648    # big.bin served by deploy/files (fixture): 48 MiB
 kc() { timeout 60 "$KUBECTL_BIN" --request-timeout=30s -n "$NS" "$@"; }
 # run_orka SECONDS args...: orka in the test namespace; a hang becomes exit 124 instead of a stall.
 run_orka() { local limit=$1; shift; timeout --kill-after=5 "$limit" "$ORKA" -n "$NS" "$@"; }
-pass() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
-skip() { echo "skip - $*"; SKIPPED=$((SKIPPED + 1)); }
-check() { # description command...
-  local what=$1; shift
-  if "$@"; then pass "$what"; else fail "$what"; return 1; fi
-}
-# show FILE: the first lines of a command's stderr under a failed check.
-show() { [[ -s $1 ]] && head -n "${2:-5}" "$1" | sed 's/^/#   /'; return 0; }
-fatal() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); exit 1; }
-now() { date +%s.%N; }
-since() { python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.2f}")' "$1" "$(now)"; }
 
-cleanup() {
-  local rc=$?
-  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-  if [[ $rc != 0 || $FAILED != 0 ]]; then
-    echo "--- diagnostics (namespace $NS)"
-    kc get pods -o wide 2>&1 || true
-  fi
-  timeout 60 "$KUBECTL_BIN" delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-  echo "run time $((SECONDS - STARTED))s; $SKIPPED skipped"
-  echo "$PASSED passed, $FAILED failed"
-  if [[ $FAILED != 0 ]]; then exit 1; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-
-# wait_for SECONDS command...: polls twice a second.
-wait_for() {
-  local limit=$1 i; shift
-  for ((i = 0; i < limit * 2; i++)); do "$@" && return 0; sleep 0.5; done
-  return 1
-}
+trap 'end_stream_test $?' EXIT
 
 echo "orka: $ORKA; kubectl: $KUBECTL_BIN; namespace $NS; transports: $TRANSPORTS"
 timeout 60 "$KUBECTL_BIN" create namespace "$NS" >/dev/null || fatal "create namespace $NS"
@@ -178,16 +143,6 @@ p=\$!; sleep 2.5; stty cols 77 rows 33; wait \$p" /dev/null 2>&1 | tr -d '\r')
 }
 
 # ---------------------------------------------------------------------------- pf
-# ready_field FILE REMOTE_PORT KEY: a field of the Ready event for that remote port.
-ready_field() {
-  python3 -c 'import json,sys
-for l in open(sys.argv[1]):
-    if not l.strip(): continue
-    o = json.loads(l)
-    if o.get("event") == "ready" and o.get("remote_port") == int(sys.argv[2]):
-        print(o.get(sys.argv[3], "")); break' "$1" "$2" "$3" 2>/dev/null
-}
-count_events() { grep -c "\"event\":\"$2\"" "$1" 2>/dev/null; }
 # requests_after TRANSPORT LABEL PORT: 20 concurrent GETs of small.txt; sets REQUESTS_OK to how
 # many answered 200 with the right content.
 requests_after() {

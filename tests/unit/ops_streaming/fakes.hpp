@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "orka/cancel.hpp"
 #include "orka/client.hpp"
 
 namespace orka::testing {
@@ -39,7 +40,8 @@ class ScriptedByteStream final : public ByteStream {
   bool error_;
 };
 
-// A WebSocket whose received messages are scripted; what the client sends is recorded.
+// A WebSocket whose received messages are scripted; what the client sends is recorded. Like
+// the real client's, its receive() returns Cancelled once the token it was opened with is.
 class ScriptedWebSocket final : public WebSocket {
  public:
   explicit ScriptedWebSocket(std::string protocol) : protocol_(std::move(protocol)) {}
@@ -54,7 +56,10 @@ class ScriptedWebSocket final : public WebSocket {
   }
   Result<WsMessage> receive() override {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !incoming_.empty() || closed_ || (hold_until_ && hold_until_(sent)); });
+    changed_.wait(lock, [&] {
+      return !incoming_.empty() || closed_ || cancelled_ || (hold_until_ && hold_until_(sent));
+    });
+    if (cancelled_) return fail(ErrorKind::Cancelled, "cancelled");
     if (!incoming_.empty()) {
       WsMessage m = std::move(incoming_.front());
       incoming_.pop_front();
@@ -64,9 +69,18 @@ class ScriptedWebSocket final : public WebSocket {
     return WsMessage{WsOpcode::Close, std::string("\x03\xe8", 2)};
   }
   void close(std::uint16_t, std::string_view) noexcept override {
+    if (on_close) on_close();
     std::lock_guard lock(mutex_);
     closed_ = true;
     changed_.notify_all();
+  }
+  // What FakeClient::open_websocket does with the token it was given.
+  void follow(const CancelToken& cancel) {
+    cancel_registration_ = cancel.on_cancel([this] {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+      changed_.notify_all();
+    });
   }
   void script(WsOpcode opcode, std::string payload) {
     std::lock_guard lock(mutex_);
@@ -88,6 +102,8 @@ class ScriptedWebSocket final : public WebSocket {
   std::vector<std::string> sent;
   // Outlives the socket (an op may destroy it before the test looks). Set before use.
   std::shared_ptr<std::vector<std::string>> sent_log;
+  // Called at the start of every close(), on the closing thread. Set before use.
+  std::function<void()> on_close;
 
  private:
   std::string protocol_;
@@ -95,7 +111,10 @@ class ScriptedWebSocket final : public WebSocket {
   std::condition_variable changed_;
   std::deque<WsMessage> incoming_;
   bool closed_ = false;
+  bool cancelled_ = false;
   std::function<bool(const std::vector<std::string>&)> hold_until_;
+  // Last: unregistered (waiting for a running callback) before the members it touches go.
+  CancelToken::Registration cancel_registration_;
 };
 
 // Serves GETs from a path → body map, log streams and WebSockets from queues; records paths.
@@ -130,14 +149,19 @@ class FakeClient final : public Client {
     streams.pop_front();
     return next;
   }
-  Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest& request, const CancelToken&) override {
+  Result<std::unique_ptr<WebSocket>> open_websocket(const UpgradeRequest& request, const CancelToken& cancel) override {
     std::lock_guard lock(mutex_);
     websocket_paths.push_back(request.path);
     offered_protocols = request.protocols;
     if (websockets.empty()) return fail(ErrorKind::Transport, "no more scripted websockets");
     auto next = std::move(websockets.front());
     websockets.pop_front();
+    if (auto* scripted = dynamic_cast<ScriptedWebSocket*>(next.get())) scripted->follow(cancel);
     return next;
+  }
+  std::size_t websockets_left() {
+    std::lock_guard lock(mutex_);
+    return websockets.size();
   }
   std::string default_namespace() const override { return "default"; }
   std::string server() const override { return "https://127.0.0.1:6443"; }

@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "command_run.hpp"
@@ -27,6 +30,17 @@ constexpr const char* kPod = R"({"metadata":{"name":"web-1","uid":"u1","creation
   "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}})";
 constexpr const char* kService = R"({"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},
   "ports":[{"name":"http","port":80,"targetPort":"http"},{"name":"admin","port":81,"targetPort":9999},{"port":82}]}})";
+
+// A TCP connection to the forward's local port on 127.0.0.1.
+int connect_local(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
 
 }  // namespace
 
@@ -188,15 +202,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   CHECK(ready.value->remote_port == 8080);
   REQUIRE(ready.value->local_port != 0);
 
-  auto connect = [&] {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(ready.value->local_port);
-    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    return fd;
-  };
+  auto connect = [&] { return connect_local(ready.value->local_port); };
   int fd = connect();
   char buffer[16] = {};
   REQUIRE(::recv(fd, buffer, 5, MSG_WAITALL) == 5);
@@ -243,6 +249,71 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   while (auto e = events.next()) seen.push_back(*e.value);
   CHECK(seen.back().type == ForwardEvent::Type::Closed);
   CHECK(events.finish());
+}
+
+TEST_CASE("cancelling a WebSocket forward ends its connections together, not one after another") {
+  // Each socket's close() waits (at most 3 s) until every socket's close() has begun, as a stand-in
+  // for the real close's wait for its Close frame. Closing them one after another on the
+  // cancelling thread, as pf did, cannot get there: the next connection is not even told of the
+  // cancellation until the previous close returned (200 open connections took seconds to end).
+  constexpr std::size_t kConnections = 4;
+  struct Barrier {
+    std::mutex mutex;
+    std::condition_variable all_in;
+    std::set<const void*> entered;
+    int timed_out = 0;
+  };
+  auto barrier = std::make_shared<Barrier>();
+  auto client = std::make_shared<FakeClient>();
+  client->json_bodies["/api/v1/namespaces/ns/pods/web-1"] = kPod;
+  for (std::size_t i = 0; i < kConnections; ++i) {
+    auto socket = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
+    socket->on_close = [barrier, id = static_cast<const void*>(socket.get())] {
+      std::unique_lock lock(barrier->mutex);
+      barrier->entered.insert(id);
+      barrier->all_in.notify_all();
+      if (!barrier->all_in.wait_for(lock, std::chrono::seconds(3),
+                                    [&] { return barrier->entered.size() == kConnections; }))
+        ++barrier->timed_out;
+    };
+    client->websockets.push_back(std::move(socket));
+  }
+  ForwardOptions options;
+  options.transport = StreamTransport::WebSocket;
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, options);
+  auto ready = events.next();
+  REQUIRE(ready);
+  REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
+
+  std::vector<int> local;
+  for (std::size_t i = 0; i < kConnections; ++i) {
+    local.push_back(connect_local(ready.value->local_port));
+  }
+  std::size_t opened = 0;
+  while (opened < kConnections) {
+    auto e = events.next();
+    REQUIRE(e);
+    if (e.value->type == ForwardEvent::Type::ConnectionOpened) ++opened;
+  }
+  auto all_open = [&] {
+    for (int i = 0; i < 500; ++i) {
+      if (client->websockets_left() == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  REQUIRE(all_open());
+
+  events.cancel();
+  std::size_t closed = 0;
+  while (auto e = events.next())
+    if (e.value->type == ForwardEvent::Type::ConnectionClosed) ++closed;
+  for (int fd : local) ::close(fd);
+  CHECK(closed == kConnections);
+  std::lock_guard lock(barrier->mutex);
+  CHECK(barrier->entered.size() == kConnections);
+  CHECK(barrier->timed_out == 0);
 }
 
 TEST_CASE("a bare pod that goes away ends the forward with an error") {

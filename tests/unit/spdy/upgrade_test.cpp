@@ -108,3 +108,41 @@ TEST_CASE("a 101 to another protocol is refused") {
   REQUIRE_FALSE(upgraded.has_value());
   CHECK(upgraded.error().message.find("not \"SPDY/3.1\"") != std::string::npos);
 }
+
+namespace {
+
+Result<SpdyUpgraded> refused_with_400(const std::string& content_type, const std::string& body) {
+  SocketPair pair;
+  std::thread server([&] {
+    serve_once(pair.server, "HTTP/1.1 400 Bad Request\r\nContent-Type: " + content_type +
+                                "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  });
+  UpgradeRequest exec;
+  exec.path = "/api/v1/namespaces/web/pods/p/exec?command=true&container=nope&stdout=true";
+  exec.protocols = {"v4.channel.k8s.io"};
+  CancelToken cancel;
+  auto upgraded = spdy_upgrade(std::make_unique<FdConnection>(pair.client), "h", "", exec, Credentials{}, cancel);
+  server.join();
+  ::close(pair.server);
+  return upgraded;
+}
+
+}  // namespace
+
+TEST_CASE("a 400 Status about the request itself carries no hint about the SPDY upgrade") {
+  // The API server's answer to an exec naming a container the pod does not have.
+  auto upgraded = refused_with_400(
+      "application/json",
+      R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+      R"("message":"container nope is not valid for pod p","reason":"BadRequest","code":400})");
+  REQUIRE_FALSE(upgraded.has_value());
+  CHECK(upgraded.error().message == "container nope is not valid for pod p");
+  CHECK(upgraded.error().hint.empty());
+  CHECK(describe(upgraded.error()).find("SPDY") == std::string::npos);
+}
+
+TEST_CASE("a bare 400 to the upgrade names the protocols the server refused") {
+  auto upgraded = refused_with_400("text/plain", "unable to upgrade: unknown protocol");
+  REQUIRE_FALSE(upgraded.has_value());
+  CHECK(upgraded.error().hint == "the server refused the SPDY upgrade offering v4.channel.k8s.io");
+}
