@@ -281,7 +281,7 @@ TEST_CASE("cancelling a WebSocket forward ends its connections together, not one
   ForwardOptions options;
   options.transport = StreamTransport::WebSocket;
   ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
-  auto events = ops.port_forward(ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, options);
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, options});
   auto ready = events.next();
   REQUIRE(ready);
   REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
