@@ -5,7 +5,16 @@
 # Ends with the line "N passed, M failed"; exits non-zero if anything failed.
 # The cluster is left running (set ORKA_CLUSTER_DOWN_AFTER=1 to stop it at the end).
 # Each test gets KUBECONFIG (admin), ORKA_CLUSTER_DIR, ORKA_RESTRICTED_KUBECONFIG and KUBECTL.
+#   ORKA_CLUSTER_LOCK=FILE   run the whole suite holding flock(FILE): several checkouts sharing one
+#                            cluster (worktrees, CI's clone) take turns instead of restarting
+#                            kube-apiserver under each other's tests
 set -uo pipefail
+
+if [[ -n ${ORKA_CLUSTER_LOCK:-} && -z ${ORKA_CLUSTER_LOCK_HELD:-} ]]; then
+  command -v flock >/dev/null || { echo "run.sh: ORKA_CLUSTER_LOCK is set but flock is missing (apt-get install util-linux)" >&2; exit 1; }
+  echo "== waiting for the cluster lock $ORKA_CLUSTER_LOCK"
+  ORKA_CLUSTER_LOCK_HELD=1 exec flock -o "$ORKA_CLUSTER_LOCK" "$0" "$@"
+fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TEST_TIMEOUT=${ORKA_INTEGRATION_TEST_TIMEOUT:-900}   # seconds per test
