@@ -68,6 +68,21 @@ class JsonRequest {
     }
     return optional(field, out);
   }
+  // A required TYPE/NAME (with `default_type`, a bare name is that type) into `out`'s type and
+  // name; its namespace comes from the "namespace" field.
+  JsonRequest& object_ref(std::string_view field, ObjectRef& out, std::string_view default_type = {}) {
+    std::string text;
+    required(field, text);
+    if (!has(field) || !request_.at(std::string(field)).is_string()) return *this;
+    auto ref = parse_object_ref(text, field, default_type);
+    if (!ref) {
+      note(ref.error());
+      return *this;
+    }
+    out.type = std::move(ref->type);
+    out.name = std::move(ref->name);
+    return *this;
+  }
   // A duration as the command line writes it ("90s", "5m"); a number is seconds.
   JsonRequest& duration(std::string_view field, std::chrono::milliseconds& out) {
     known_.emplace_back(field);

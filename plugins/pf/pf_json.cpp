@@ -27,20 +27,15 @@ OpDeclaration pf_declaration() {
 
 Result<ForwardRequest> forward_request_from_json(const nlohmann::json& json) {
   ForwardRequest request;
-  std::string target;
   std::vector<std::string> ports;
   std::string transport = "auto";
   JsonRequest reader(json, "pf");
-  reader.required("target", target)
+  reader.object_ref("target", request.target, "pod")
       .optional("namespace", request.target.namespace_)
       .required("ports", ports)
       .optional("addresses", request.options.addresses)
       .optional("transport", transport);
   if (auto read = reader.finish(); !read) return fail(read.error());
-  auto ref = parse_object_ref(target, "target", "pod");
-  if (!ref) return fail(ref.error());
-  request.target.type = ref->type;
-  request.target.name = ref->name;
   for (const auto& spec : ports) {
     auto mapping = parse_port_spec(spec);
     if (!mapping) return fail_field("ports", mapping.error().message);

@@ -15,17 +15,12 @@ OpDeclaration rr_declaration() {
 
 Result<RolloutRequest> rr_request_from_json(const nlohmann::json& json) {
   RolloutRequest request;
-  std::string target;
   JsonRequest reader(json, "rr");
-  reader.required("target", target)
+  reader.object_ref("target", request.target)
       .optional("namespace", request.target.namespace_)
       .optional("wait", request.options.wait)
       .duration("timeout", request.options.timeout);
   if (auto read = reader.finish(); !read) return fail(read.error());
-  auto ref = parse_object_ref(target, "target");
-  if (!ref) return fail(ref.error());
-  request.target.type = ref->type;
-  request.target.name = ref->name;
   return request;
 }
 

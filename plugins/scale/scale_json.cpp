@@ -20,10 +20,9 @@ OpDeclaration scale_declaration() {
 
 Result<ScaleRequest> scale_request_from_json(const nlohmann::json& json) {
   ScaleRequest request;
-  std::string target;
   std::string mode = "subresource";
   JsonRequest reader(json, "scale");
-  reader.required("target", target)
+  reader.object_ref("target", request.target)
       .optional("namespace", request.target.namespace_)
       .required("replicas", request.replicas)
       .optional("mode", mode)
@@ -32,10 +31,6 @@ Result<ScaleRequest> scale_request_from_json(const nlohmann::json& json) {
       .optional("wait", request.options.wait)
       .duration("timeout", request.options.timeout);
   if (auto read = reader.finish(); !read) return fail(read.error());
-  auto ref = parse_object_ref(target, "target");
-  if (!ref) return fail(ref.error());
-  request.target.type = ref->type;
-  request.target.name = ref->name;
   if (mode == "apply")
     request.mode = ScaleMode::Apply;
   else if (mode != "subresource")

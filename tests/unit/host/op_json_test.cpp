@@ -95,6 +95,43 @@ TEST_CASE("JsonRequest: a field nobody reads is refused, listing the fields ther
   CHECK(not_an_object.error().message == "the sample request must be a JSON object");
 }
 
+TEST_CASE("JsonRequest: a TYPE/NAME target into an ObjectRef, its namespace left alone") {
+  auto target_of = [](const nlohmann::json& json, std::string_view default_type) -> Result<ObjectRef> {
+    ObjectRef ref{.namespace_ = "kept", .type = "", .name = ""};
+    JsonRequest reader(json, "sample");
+    reader.object_ref("target", ref, default_type);
+    if (auto done = reader.finish(); !done) return std::unexpected(done.error());
+    return ref;
+  };
+  auto deploy = target_of({{"target", "deployments.apps/web"}}, {});
+  REQUIRE(deploy);
+  CHECK(deploy->type == "deployments.apps");
+  CHECK(deploy->name == "web");
+  CHECK(deploy->namespace_ == "kept");
+  auto bare = target_of({{"target", "web-0"}}, "pod");
+  REQUIRE(bare);
+  CHECK(bare->type == "pod");
+  CHECK(bare->name == "web-0");
+
+  struct Case {
+    nlohmann::json request;
+    std::string message;
+  };
+  for (const auto& c : std::vector<Case>{
+           {nlohmann::json::object(), "target is required"},
+           {{{"target", 3}}, "target must be a string"},
+           {{{"target", "web"}}, "target \"web\" names no type: write TYPE/NAME, e.g. deployment/web"},
+           {{{"target", "deploy/a/b"}}, "target \"deploy/a/b\" is not TYPE/NAME, e.g. deployment/web"},
+       }) {
+    CAPTURE(c.request.dump());
+    auto ref = target_of(c.request, {});
+    REQUIRE_FALSE(ref);
+    CHECK(ref.error().kind == ErrorKind::Invalid);
+    CHECK(ref.error().message == c.message);
+    CHECK(field_of(ref.error()) == "target");
+  }
+}
+
 TEST_CASE("a one-shot op as JSON: its progress events, then the result as the last event and the outcome") {
   auto run = run_one_shot_json(CancelToken{}, [](auto& emit) -> Result<nlohmann::json> {
     emit(nlohmann::json{{"event", "waiting"}});

@@ -22,11 +22,13 @@
 #include "forward.hpp"
 #include "pf_json.hpp"
 #include "mock_client.hpp"
+#include "recording_forward.hpp"
 #include "orka/transport_choice.hpp"
 #include "pf_command.hpp"
 
 using namespace orka;
 using namespace orka::streaming;
+using orka::testing::RecordingForward;
 using orka::testing::MockClient;
 using trompeloeil::_;
 
@@ -599,30 +601,19 @@ TEST_CASE("forward transport: no fallback when the pod is not found") {
   for (const auto& e : seen) CHECK(e.type != ForwardEvent::Type::Ready);
 }
 
-namespace {
-// Records the request; the forward ends at once.
-struct Recorder final : ForwardOp {
-  Stream<ForwardEvent> run(const ForwardRequest& request) override {
-    seen = request;
-    return Stream<ForwardEvent>::spawn(1, Overflow::Block, CancelToken(),
-                                       [](StreamWriter<ForwardEvent>&) { return Result<void>(); });
-  }
-  std::optional<ForwardRequest> seen;
-};
-}  // namespace
 
 TEST_CASE("pf --transport") {
   for (const auto& [text, expected] : std::vector<std::pair<std::string, StreamTransport>>{
            {"auto", StreamTransport::Auto}, {"websocket", StreamTransport::WebSocket}, {"spdy", StreamTransport::Spdy}}) {
-    Recorder op;
+    RecordingForward op;
     REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), op, {"web-1", "80", "--transport", text}).result);
     REQUIRE(op.seen);
     CHECK(op.seen->options.transport == expected);
   }
-  Recorder defaults;
+  RecordingForward defaults;
   REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), defaults, {"web-1", "80"}).result);
   CHECK(defaults.seen->options.transport == StreamTransport::Auto);
-  Recorder never;
+  RecordingForward never;
   auto bad = orka::testing::run_command<ForwardOp>(pf_command(), never, {"web-1", "80", "--transport", "quic"}).result;
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::Usage);

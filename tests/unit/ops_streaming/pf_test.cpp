@@ -17,9 +17,11 @@
 #include "forward.hpp"
 #include "pf_command.hpp"
 #include "port_mapping.hpp"
+#include "recording_forward.hpp"
 
 using namespace orka;
 using namespace orka::streaming;
+using orka::testing::RecordingForward;
 using orka::testing::FakeClient;
 using orka::testing::ScriptedWebSocket;
 
@@ -95,18 +97,6 @@ TEST_CASE("a service resolves to a ready pod and its container ports") {
   CHECK(destination->remote_ports == std::vector<std::uint16_t>{8080, 9999});
 }
 
-namespace {
-// Records the request; the forward ends at once.
-class RecordingForward final : public ForwardOp {
- public:
-  Stream<ForwardEvent> run(const ForwardRequest& request) override {
-    seen = request;
-    return Stream<ForwardEvent>::spawn(1, Overflow::Block, CancelToken(),
-                                       [](StreamWriter<ForwardEvent>&) { return Result<void>(); });
-  }
-  std::optional<ForwardRequest> seen;
-};
-}  // namespace
 
 TEST_CASE("pf flags become the op's request") {
   RecordingForward op;
