@@ -1,4 +1,3 @@
-# NOT YET RELIABLE (not run to green twice on the ops-redesign tree yet; kept non-executable so run.sh skips it): see the faults2 report.
 #!/usr/bin/env bash
 # Integration test: `orka ops scale` and `orka ops rr` through the fault proxy
 # (docs/fault-proxy.md): what is safe to repeat is repeated, what is not is reported honestly.
