@@ -1,4 +1,3 @@
-# NOT YET RELIABLE (not run to green twice on the ops-redesign tree yet; kept non-executable so run.sh skips it): see the faults2 report.
 #!/usr/bin/env bash
 # Integration test: `orka ops drain` through the fault proxy (docs/fault-proxy.md). The cordon's
 # answer is lost (the PATCH reached the server, the connection is reset before the reply), the
