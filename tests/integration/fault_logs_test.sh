@@ -1,4 +1,3 @@
-# NOT YET RELIABLE (not run to green twice on the ops-redesign tree yet; kept non-executable so run.sh skips it): see the faults2 report.
 #!/usr/bin/env bash
 # Integration test: `orka ops logs` through the fault proxy (docs/fault-proxy.md). A pod prints
 # numbered lines; the proxy cuts the followed stream mid-body, truncates its chunked body inside
