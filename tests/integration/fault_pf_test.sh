@@ -1,4 +1,3 @@
-# NOT YET RELIABLE (not run to green twice on the ops-redesign tree yet; kept non-executable so run.sh skips it): see the faults2 report.
 #!/usr/bin/env bash
 # Integration test: `orka ops pf` through the fault proxy (docs/fault-proxy.md), over WebSocket and
 # over SPDY. While a forward runs, the proxy cuts a session in the middle of the frame carrying
