@@ -1,4 +1,3 @@
-# NOT YET RELIABLE (not run to green twice on the ops-redesign tree yet; kept non-executable so run.sh skips it): see the faults2 report.
 #!/usr/bin/env bash
 # Integration test: the API server, then one kubelet, restarted (scripts/cluster restart) while
 # `orka ops logs -f`, `exec`, `pf` and `drain` run against them. Each must recover or fail with a
