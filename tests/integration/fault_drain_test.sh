@@ -25,15 +25,9 @@ cleanup() {
   [[ -n $NODE ]] && kc uncordon "$NODE" >/dev/null 2>&1
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     for f in drain.out drain.err; do [[ -s $TMP/$f ]] && { echo "--- $f" >&2; cat "$TMP/$f" >&2; }; done
-    [[ -n $FAULT_PROXY_CONTROL ]] && { curl -sS --max-time 5 "$FAULT_PROXY_CONTROL/stats" >&2; echo >&2; }
     kc -n "$NS" get pods -o wide >&2 2>&1
   fi
-  fault_proxy_stop
-  kc delete namespace "$NS" --wait=false >/dev/null 2>&1
-  rm -rf "$TMP"
-  end_test_group
-  [[ $rc == 0 && $FAILED != 0 ]] && exit 1
-  exit "$rc"
+  fault_test_end "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -26,15 +26,8 @@ cleanup() {
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     echo "--- diagnostics" >&2
     [[ -s $TMP/follow.err ]] && { echo "--- orka stderr" >&2; tail -20 "$TMP/follow.err" >&2; }
-    [[ -n $FAULT_PROXY_CONTROL ]] && { curl -sS --max-time 5 "$FAULT_PROXY_CONTROL/stats" >&2; echo >&2; }
-    [[ -s $TMP/proxy/proxy.log ]] && tail -20 "$TMP/proxy/proxy.log" >&2
   fi
-  fault_proxy_stop
-  kc delete namespace "$NS" --wait=false >/dev/null 2>&1
-  rm -rf "$TMP"
-  end_test_group
-  [[ $rc == 0 && $FAILED != 0 ]] && exit 1
-  exit "$rc"
+  fault_test_end "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

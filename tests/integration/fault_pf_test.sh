@@ -34,15 +34,8 @@ cleanup() {
   stop_forward
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     for f in "$TMP"/pf-*.err; do [[ -s $f ]] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
-    [[ -n $FAULT_PROXY_CONTROL ]] && { curl -sS --max-time 5 "$FAULT_PROXY_CONTROL/stats" >&2; echo >&2; }
-    [[ -s $TMP/proxy/proxy.log ]] && tail -20 "$TMP/proxy/proxy.log" >&2
   fi
-  fault_proxy_stop
-  kc delete namespace "$NS" --wait=false >/dev/null 2>&1
-  rm -rf "$TMP"
-  end_test_group
-  [[ $rc == 0 && $FAILED != 0 ]] && exit 1
-  exit "$rc"
+  fault_test_end "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

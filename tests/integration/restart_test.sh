@@ -40,11 +40,7 @@ cleanup() {
     for f in "$TMP"/*.err "$TMP"/drain-*.out; do [[ -s $f ]] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
     kc -n "$NS" get pods -o wide >&2 2>&1
   fi
-  kc delete namespace "$NS" --wait=false >/dev/null 2>&1
-  rm -rf "$TMP"
-  end_test_group
-  [[ $rc == 0 && $FAILED != 0 ]] && exit 1
-  exit "$rc"
+  finish_test "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -6,7 +6,10 @@
 #                            caller's) and ends that group after SECONDS at the latest;
 #   end_test_group           ends every other process of the group and every child of the test
 #                            (with the commands of those that are `timeout`); the test's EXIT
-#                            trap calls it last, so nothing the test started outlives it.
+#                            trap calls it last, so nothing the test started outlives it;
+#   finish_test RC           the usual end of that trap: the test's namespace $NS and folder
+#                            $TMP removed, end_test_group, and the exit code (1 when a check
+#                            failed, lib/checks.sh).
 # A test killed outright (SIGKILL) still has its watchdog, which ends the group at its limit.
 
 bound_test() {
@@ -46,4 +49,13 @@ end_test_group() {
   done
   for p in $(other_group_members); do kill -KILL "$p" 2>/dev/null; done
   return 0
+}
+
+finish_test() {
+  local rc=$1
+  kc delete namespace "$NS" --wait=false >/dev/null 2>&1
+  rm -rf "$TMP"
+  end_test_group
+  [[ $rc == 0 && $FAILED != 0 ]] && exit 1
+  exit "$rc"
 }

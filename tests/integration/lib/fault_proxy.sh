@@ -7,7 +7,10 @@
 #   fault_rules JSON        replaces the rules ({"idle_timeout": N, "rules": [...]})
 #   fault_struck NAME       how many times the rule NAME really struck
 #   fault_requests          the requests the proxy saw, JSON
-#   fault_proxy_stop        ends the proxy (the tests' EXIT trap calls it)
+#   fault_proxy_stop        ends the proxy
+#   fault_test_end RC       the end of a fault test's EXIT trap, after its own clean-up: on a
+#                           failure the proxy's rule statistics and log, then the proxy stopped
+#                           and finish_test (lib/bounded.sh)
 
 FAULT_PROXY_PID=
 FAULT_PROXY_CONTROL=
@@ -75,3 +78,13 @@ fault_proxy_stop() {
 # Ends every WebSocket or SPDY session the proxy relays now (a port-forward's shared SPDY
 # connection, so that the next local connection needs a new upgrade); prints how many.
 fault_cut_sessions() { curl -sS --max-time 15 -X POST "$FAULT_PROXY_CONTROL/cut-sessions" | jq -r .cut; }
+
+fault_test_end() {
+  local rc=$1
+  if [[ $rc != 0 || $FAILED != 0 ]]; then
+    [[ -n $FAULT_PROXY_CONTROL ]] && { curl -sS --max-time 5 "$FAULT_PROXY_CONTROL/stats" >&2; echo >&2; }
+    [[ -s $TMP/proxy/proxy.log ]] && tail -20 "$TMP/proxy/proxy.log" >&2
+  fi
+  fault_proxy_stop
+  finish_test "$rc"
+}
