@@ -1,5 +1,7 @@
 #include "orka/nodes.hpp"
 
+#include <chrono>
+
 #include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 
@@ -7,6 +9,12 @@ namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
 namespace {
+
+// A cut connection or a 5xx leaves the node either as it was or as asked, and the same merge
+// patch sent again sets the same value: it is safe to repeat, a few times.
+constexpr int kPatchAttempts = 4;
+constexpr std::chrono::milliseconds kFirstPatchRetryDelay{250};
+
 Permission node_permission(const char* verb, const std::string& node) {
   Permission p;
   p.verb = verb;
@@ -42,9 +50,16 @@ Result<CordonOutcome> set_unschedulable(Client& client, const std::string& node,
   if (unschedulable == on) return outcome;
 
   nlohmann::json patch = {{"spec", {{"unschedulable", on}}}};
-  auto patched = send_json(client, "PATCH", path, patch, "application/merge-patch+json", cancel,
-                           node_permission("patch", node));
-  if (!patched) return fail(patched.error());
+  auto delay = kFirstPatchRetryDelay;
+  for (int attempt = 1;; ++attempt) {
+    auto patched = send_json(client, "PATCH", path, patch, "application/merge-patch+json",
+                             cancel, node_permission("patch", node));
+    if (patched) break;
+    if (attempt == kPatchAttempts || !is_transient(patched.error()) || cancel.cancelled())
+      return fail(patched.error());
+    if (cancel.wait_for(delay)) return fail(ErrorKind::Cancelled, "cancelled");
+    delay *= 2;
+  }
   outcome.changed = true;
   return outcome;
 }

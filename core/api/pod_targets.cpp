@@ -83,7 +83,9 @@ Result<PodTarget> parse_pod_target(std::string_view text, bool allow_service) {
   std::string type = core::to_lower_ascii(text.substr(0, slash));
   std::string name(text.substr(slash + 1));
   if (name.empty() || name.find('/') != std::string::npos)
-    return fail(ErrorKind::Usage, fmt::format("{} is not POD or TYPE/NAME", quote_name(text)));
+    return fail(ErrorKind::Usage, fmt::format("{} is not POD or TYPE/NAME", quote_name(text)),
+                "write a pod name (web-0) or a type and a name with one slash (deploy/web, "
+                "svc/web)");
   for (const auto& k : kKinds) {
     if (std::find(k.names.begin(), k.names.end(), type) == k.names.end() || type.empty()) continue;
     if (k.kind == PodTargetKind::Service && !allow_service) break;

@@ -20,8 +20,6 @@ namespace {
 constexpr std::size_t kMaxWatchEventBytes = std::size_t{16} << 20;
 
 
-constexpr int kMaxConsecutiveFailures = 5;
-
 std::optional<Permission> with_verb(const std::optional<Permission>& permission,
                                     const char* verb) {
   if (!permission) return std::nullopt;
@@ -32,12 +30,6 @@ std::optional<Permission> with_verb(const std::optional<Permission>& permission,
 
 bool is_gone(const Error& error) {
   return error.http_status == 410 || error.reason == "Expired" || error.reason == "Gone";
-}
-
-// Failures worth retrying: the connection dropped, the server was busy or restarting.
-bool is_transient(const Error& error) {
-  return error.kind == ErrorKind::Transport || error.kind == ErrorKind::Unavailable ||
-         (error.kind == ErrorKind::Timeout && error.http_status == 504);
 }
 
 std::string resource_version_of(const nlohmann::json& object) {
@@ -83,7 +75,6 @@ class WatchLoop {
         token_(caller.child()), watchdog_(token_, limits.deadline) {}
 
   Result<void> run() {
-    int failures = 0;
     bool need_list = true;
     while (true) {
       if (auto stop = stopped()) return fail(*stop);
@@ -91,15 +82,12 @@ class WatchLoop {
         auto listed = list();
         if (!listed) {
           if (auto stop = stopped()) return fail(*stop);
-          if (is_transient(listed.error()) && ++failures < kMaxConsecutiveFailures) {
-            pause();
-            continue;
-          }
+          if (may_retry(listed.error())) continue;
           return fail(listed.error());
         }
         if (*listed == WatchAction::Stop) return {};
         need_list = false;
-        failures = 0;
+        outage_since_.reset();
       }
       const auto watch_started = std::chrono::steady_clock::now();
       auto watched = watch_once();
@@ -109,14 +97,11 @@ class WatchLoop {
           need_list = true;
           continue;
         }
-        if (is_transient(watched.error()) && ++failures < kMaxConsecutiveFailures) {
-          pause();
-          continue;
-        }
+        if (may_retry(watched.error())) continue;
         return fail(watched.error());
       }
       if (watched->stop) return {};
-      if (watched->events > 0) failures = 0;
+      if (watched->events > 0) outage_since_.reset();
       // The server ended the watch (timeoutSeconds): resume from the last version seen. One
       // that ends at once without events is not allowed to turn into a busy loop.
       if (watched->events == 0 &&
@@ -140,9 +125,23 @@ class WatchLoop {
     return std::nullopt;
   }
 
-  void pause() { token_.wait_for(limits_.retry_delay); }
+  // A transient failure (the server restarting, a cut connection) is retried after a pause
+  // while the failures in a row have lasted less than limits.max_outage; true when retrying.
+  bool may_retry(const Error& error) {
+    if (handler_failed_ || !is_transient(error)) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (!outage_since_) outage_since_ = now;
+    if (now - *outage_since_ >= limits_.max_outage) return false;
+    token_.wait_for(limits_.retry_delay);
+    return true;
+  }
 
-  Result<WatchAction> deliver(const WatchEvent& event) { return handler_(event); }
+  // The handler's own error ends the wait as it is: it is never a failure to retry.
+  Result<WatchAction> deliver(const WatchEvent& event) {
+    auto action = handler_(event);
+    if (!action) handler_failed_ = true;
+    return action;
+  }
 
   Result<WatchAction> list() {
     Request request;
@@ -239,6 +238,8 @@ class WatchLoop {
   CancelToken token_;
   Watchdog watchdog_;
   std::string resource_version_;
+  std::optional<std::chrono::steady_clock::time_point> outage_since_;  // first failure in a row
+  bool handler_failed_ = false;
 };
 
 }  // namespace

@@ -125,6 +125,13 @@ Result<Credentials> ExecAuth::refresh(const CancelToken& cancel) {
   return run_plugin(cancel);
 }
 
+std::string ExecAuth::rejection_note() const {
+  std::lock_guard lock(mutex_);
+  if (!cached_ || !expiry_ || *expiry_ > std::chrono::system_clock::now()) return {};
+  return fmt::format("the {} gave a credential that had already expired (expirationTimestamp {})",
+                     plugin_label(), expiry_text_);
+}
+
 std::string ExecAuth::describe() const {
   return fmt::format("exec plugin {} ({})", command_name(settings_.config.command),
                      settings_.config.api_version);
@@ -238,6 +245,7 @@ Result<Credentials> ExecAuth::parse_output(const std::string& stdout_data) {
   if (!certificate->empty()) credentials.client_certificate = ClientCertificate{*certificate, *key};
   cached_ = credentials;
   expiry_ = expiry;
+  expiry_text_ = *expiration;
   return credentials;
 }
 

@@ -44,6 +44,8 @@ class ExecAuth final : public AuthProvider {
   // Runs the plugin again regardless of the cache (the server rejected what it gave).
   Result<Credentials> refresh(const CancelToken& cancel) override;
   std::string describe() const override;
+  // Says so when the plugin's last credential carried an expirationTimestamp already past.
+  std::string rejection_note() const override;
 
   // The KUBERNETES_EXEC_INFO value the plugin receives.
   std::string exec_info_json() const;
@@ -56,9 +58,10 @@ class ExecAuth final : public AuthProvider {
 
   ExecAuthSettings settings_;
   bool interactive_ = false;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::optional<Credentials> cached_;
   std::optional<std::chrono::system_clock::time_point> expiry_;
+  std::string expiry_text_;  // as the plugin wrote it, for messages
 };
 
 }  // namespace orka::core

@@ -34,6 +34,10 @@ class AuthProvider {
   virtual Result<Credentials> refresh(const CancelToken& cancel) = 0;
   // "client certificate", "token file /path", "exec plugin aws" — never the secret itself.
   virtual std::string describe() const = 0;
+  // Why the server may have rejected the last credentials given out, when the provider knows
+  // something the 401 does not say (an exec plugin's credential that had already expired);
+  // empty otherwise. Never the secret itself.
+  virtual std::string rejection_note() const { return {}; }
 };
 
 struct RestConfig {

@@ -146,19 +146,38 @@ class HttpClient final : public Client {
   }
 
   Result<Response> send(const Request& request, const CancelToken& cancel) override {
-    auto exchange = start(request, cancel);
-    if (!exchange) return std::unexpected(exchange.error());
-    Response response;
-    response.status = exchange->head.status;
-    response.headers = std::move(exchange->head.headers);
-    bool ok = response.status >= 200 && response.status < 300;
-    auto body = exchange->reader->read_body_into(response.body,
-                                                 ok ? max_response_body : max_error_body);
-    if (!body) return std::unexpected(failed(request, *exchange, body.error(), cancel));
-    log_response(request, exchange->head, response.headers, exchange->started, &response.body);
-    release(std::move(*exchange));
-    if (!ok) return fail(error_from_http(response.status, response.body, request.permission));
-    return response;
+    for (int body_retries = 0;; ++body_retries) {
+      auto exchange = start(request, cancel);
+      if (!exchange) return std::unexpected(exchange.error());
+      Response response;
+      response.status = exchange->head.status;
+      response.headers = std::move(exchange->head.headers);
+      bool ok = response.status >= 200 && response.status < 300;
+      auto body = exchange->reader->read_body_into(response.body,
+                                                   ok ? max_response_body : max_error_body);
+      if (!body) {
+        Error error = failed(request, *exchange, body.error(), cancel);
+        // A body cut short (the connection broke mid-way) is asked for again when the request
+        // may be repeated, as a connection failure before the head would be.
+        std::optional<milliseconds> delay;
+        if (error.kind == ErrorKind::Transport)
+          delay = retry_delay(request.method, body_retries, AttemptResult{0, {}}, policy_,
+                              std::chrono::system_clock::now());
+        if (!delay) return std::unexpected(std::move(error));
+        log(1, [&] {
+          return fmt::format("{}: the body was cut short; retrying in {}ms",
+                             describe_request(request), delay->count());
+        });
+        if (cancel.wait_for(*delay)) return cancelled(request);
+        continue;
+      }
+      log_response(request, exchange->head, response.headers, exchange->started, &response.body);
+      release(std::move(*exchange));
+      if (!ok)
+        return fail(
+            with_auth_note(error_from_http(response.status, response.body, request.permission)));
+      return response;
+    }
   }
 
   Result<std::unique_ptr<ByteStream>> open_stream(const Request& request,
@@ -172,7 +191,7 @@ class HttpClient final : public Client {
       if (!read) return std::unexpected(failed(request, *exchange, read.error(), cancel));
       log_response(request, exchange->head, exchange->head.headers, exchange->started, &body);
       release(std::move(*exchange));
-      return fail(error_from_http(status, body, request.permission));
+      return fail(with_auth_note(error_from_http(status, body, request.permission)));
     }
     log_response(request, exchange->head, exchange->head.headers, exchange->started, nullptr);
     return std::make_unique<HttpByteStream>(std::move(*exchange), pool_, cancel,
@@ -267,7 +286,7 @@ class HttpClient final : public Client {
           continue;
         }
       }
-      return std::unexpected(upgraded.error());
+      return std::unexpected(with_auth_note(upgraded.error()));
     }
   }
 
@@ -294,6 +313,18 @@ class HttpClient final : public Client {
     if (!session) return std::unexpected(session.error());
     return make_spdy_mux_connection(std::move(*session), std::move(protocol),
                                     MuxFraming::WebSocketTunnel);
+  }
+
+  // A 401 says only "Unauthorized"; the credential's provider may know why (an exec plugin's
+  // credential that had already expired).
+  Error with_auth_note(Error error) const {
+    if (error.http_status != 401 || !config_.auth) return error;
+    const std::string note = config_.auth->rejection_note();
+    if (note.empty()) return error;
+    error.message += "; " + note;
+    error.hint = "log in again with the tool behind the exec plugin (its cached credential is "
+                 "stale), or clear that tool's credential cache";
+    return error;
   }
 
   template <class Make>
@@ -433,6 +464,11 @@ class HttpClient final : public Client {
       }
       retryable = nothing_back;
       error.message = fmt::format("{}: {}", describe_request(request), error.message);
+      if (written && !idempotent) {
+        // Nobody can tell whether the server acted: say so instead of implying it did not.
+        error.message += "; the request had been sent, so the server may have applied it";
+        error.hint = "check the object's current state before running the command again";
+      }
       log(1, [&] { return mask_secrets(error.message); });
       return std::unexpected(std::move(error));
     }
@@ -459,6 +495,13 @@ class HttpClient final : public Client {
                const CancelToken& cancel) const {
     if (cancel.cancelled()) return cancelled(request).error();
     error.message = fmt::format("{}: {}", describe_request(request), error.message);
+    const int status = exchange.head.status;
+    if (status >= 200 && status < 300 && request.method != "GET" && request.method != "HEAD") {
+      error.message += fmt::format(
+          "; the server had answered {} {}, so the change was made and only its answer was lost",
+          status, exchange.head.reason);
+      error.hint = "check the object's current state before running the command again";
+    }
     log(1, [&] {
       return fmt::format("{} failed after {}ms: {}", describe_request(request),
                          elapsed_ms(exchange.started), mask_secrets(error.message));

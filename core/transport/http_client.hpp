@@ -18,7 +18,7 @@ using DiagnosticSink = std::function<void(int level, std::string_view line)>;
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
-  int max_retries = 3;                              // GET on 429/5xx
+  int max_retries = 3;  // GET on 429/5xx; any method on 429/5xx with Retry-After
   std::chrono::milliseconds max_retry_delay{10000};
 };
 

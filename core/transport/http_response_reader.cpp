@@ -69,7 +69,7 @@ Result<std::size_t> ResponseReader::read_connection(char* out, std::size_t size)
                               "byte",
                               kResponseHeadCompletionTime.count()),
                   "the server or a proxy in between sends its answer far too slowly");
-    return fail(ErrorKind::Timeout, fmt::format("no complete {} in time", deadline_what_),
+    return fail(ErrorKind::Timeout, fmt::format("timed out waiting for the whole {}", deadline_what_),
                 "the server or the network is slow; try again");
   };
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(limit - Clock::now());

@@ -67,11 +67,12 @@ std::optional<milliseconds> parse_retry_after(std::string_view value, system_clo
 std::optional<milliseconds> retry_delay(std::string_view method, int retries_done,
                                         const AttemptResult& result, const RetryPolicy& policy,
                                         system_clock::time_point now) {
-  if (!equals_ignore_case(method, "GET") && !equals_ignore_case(method, "HEAD"))
-    return std::nullopt;
   if (retries_done >= policy.max_retries || !retryable_status(result.status)) return std::nullopt;
+  const bool idempotent = equals_ignore_case(method, "GET") || equals_ignore_case(method, "HEAD");
+  const auto server_says = parse_retry_after(result.retry_after, now);
+  if (!idempotent && (result.status == 0 || !server_says)) return std::nullopt;
   milliseconds delay;
-  if (auto server_says = parse_retry_after(result.retry_after, now)) {
+  if (server_says) {
     delay = *server_says;
   } else {
     int shift = std::min(retries_done, 16);

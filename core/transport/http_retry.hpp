@@ -26,11 +26,14 @@ struct AttemptResult {
   std::string_view retry_after;  // the header's value, empty when absent
 };
 
-// The delay before the next attempt, or nullopt when the request must not be retried:
-// only GET and HEAD are retried (they are idempotent), on 429, 5xx other than 501/505, and
-// connection failures before a response; at most policy.max_retries times. `retries_done`
-// counts the retries already made. Retry-After wins over the exponential backoff; both are
-// capped at policy.max_delay.
+// The delay before the next attempt, or nullopt when the request must not be retried, at most
+// policy.max_retries times (`retries_done` counts the retries already made):
+// - GET and HEAD (idempotent) on 429, 5xx other than 501/505, and connection failures before
+//   a response;
+// - every other method only on 429 or such a 5xx that carries Retry-After: with it the server
+//   says it did not act on the request and asks for it again (client-go's rule; a PDB's 429
+//   to an eviction has no Retry-After and is not retried here).
+// Retry-After wins over the exponential backoff; both are capped at policy.max_delay.
 std::optional<std::chrono::milliseconds> retry_delay(std::string_view method, int retries_done,
                                                      const AttemptResult& result,
                                                      const RetryPolicy& policy,

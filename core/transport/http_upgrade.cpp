@@ -68,8 +68,8 @@ Result<UpgradeAnswer> http_upgrade(Connection& connection, const std::string& ho
   ResponseReader reader(connection, spec.answer_timeout);
   if (spec.answer_timeout.count() > 0)
     reader.set_deadline(ResponseReader::Clock::now() + spec.answer_timeout,
-                        fmt::format("answer to the {} upgrade within {} ms", spec.protocol_name,
-                                    spec.answer_timeout.count()));
+                        fmt::format("answer to the {} upgrade ({} s)", spec.protocol_name,
+                                    std::chrono::duration<double>(spec.answer_timeout).count()));
   auto formatted = format_request(spec.method, path, host_header, headers, {});
   if (!formatted) return fail(formatted.error());
   if (auto written = connection.write_all(*formatted); !written)

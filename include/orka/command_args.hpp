@@ -101,6 +101,21 @@ inline Error value_error(const cxxopts::Options& parser, const std::vector<std::
                     fmt::format("{}: {}; {}", flag, option->desc, hint));
 }
 
+// cxxopts' "Option ‘x’ does not exist" / "... is missing an argument" in the words the global
+// flags use ("unknown flag --x", "flag --x needs a value"); anything else as cxxopts said it.
+inline std::string flag_message(const std::string& what) {
+  const std::string prefix = "Option " + cxxopts::LQUOTE;
+  const auto end = what.find(cxxopts::RQUOTE, prefix.size());
+  if (what.rfind(prefix, 0) != 0 || end == std::string::npos) return what;
+  const std::string name = what.substr(prefix.size(), end - prefix.size());
+  const std::string flag = (name.size() == 1 ? "-" : "--") + name;
+  const std::string rest = what.substr(end + cxxopts::RQUOTE.size());
+  if (rest == " does not exist") return "unknown flag " + flag;
+  if (rest == " is missing an argument" || rest == " requires an argument")
+    return "flag " + flag + " needs a value";
+  return what;
+}
+
 }  // namespace detail
 
 // Positional arguments stay in ParseResult::unmatched() when the parser allows them.
@@ -117,7 +132,7 @@ inline Result<cxxopts::ParseResult> parse_command_args(cxxopts::Options& parser,
   } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
     return fail(detail::value_error(parser, args, e, hint));
   } catch (const cxxopts::exceptions::exception& e) {
-    return fail(ErrorKind::Usage, e.what(), std::string(hint));
+    return fail(ErrorKind::Usage, detail::flag_message(e.what()), std::string(hint));
   }
 }
 

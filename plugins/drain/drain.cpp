@@ -24,6 +24,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// An eviction that failed on the way (a cut connection, a restarting or failing API server) is
+// sent again: its UID precondition makes a repeat harmless (a pod already gone answers 404, one
+// already terminating is simply deleted again). For this long in a row, or until --timeout.
+constexpr std::chrono::seconds kTransientRetryWindow{60};
+constexpr std::chrono::milliseconds kTransientRetryDelay{1000};
+
 Permission permission(const char* verb, const char* group, const char* resource,
                       const std::string& namespace_ = {}, const std::string& name = {},
                       const char* subresource = "") {
@@ -61,6 +67,7 @@ struct PodTask {
   std::string why;             // Blocked: the PDB; Failed: the error message
   std::optional<Error> error;  // Failed
   bool leaves_with_namespace = false;  // not evicted: its namespace's deletion removes it
+  std::optional<Clock::time_point> failing_since;  // the first transient failure in a row
 };
 
 class Drainer {
@@ -354,6 +361,7 @@ class Drainer {
       if (error.http_status == 429 && eviction_version) {
         std::string why = blocking_budget(task, *eviction_version, error.message);
         set_state(task, PodTask::State::Blocked, why);
+        task.failing_since.reset();
         report("blocked",
                fmt::format("pod {}: eviction {}; retrying every {}", task.key, why,
                            format_duration(retry_interval_)),
@@ -363,6 +371,16 @@ class Drainer {
       if (has_cause(error, kNamespaceTerminatingCause)) {
         if (await_namespace_deletion(task, path)) return std::nullopt;
         return retry_interval_;
+      }
+      if (is_transient(error) && !options_.cancel.cancelled()) {
+        if (!task.failing_since) task.failing_since = Clock::now();
+        if (Clock::now() - *task.failing_since < kTransientRetryWindow) {
+          report("retrying",
+                 fmt::format("pod {}: {} failed ({}); trying again", task.key,
+                             eviction_version ? "eviction" : "deletion", error.message),
+                 {{"pod", task.key}, {"error", error.message}});
+          return std::chrono::milliseconds(kTransientRetryDelay);
+        }
       }
       set_failed(task, error);
       report("failed", fmt::format("pod {}: {}", task.key, error.message),

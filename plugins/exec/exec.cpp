@@ -39,6 +39,14 @@ Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const Trans
 
 }  // namespace
 
+Error missing_exec_status() {
+  return make_error(ErrorKind::Transport,
+                    "the exec session ended before the remote command's exit status arrived: "
+                    "whether and how the command finished is unknown",
+                    "the connection to the API server was probably cut; run the command again "
+                    "if it is safe to repeat");
+}
+
 std::string exec_path(const std::string& namespace_, const std::string& pod,
                       const std::string& container, const std::vector<std::string>& command,
                       const ExecOptions& options) {

@@ -65,6 +65,11 @@ class ExecOps final : public ExecOp {
   ServerVersionSource server_version_;
 };
 
+// What a session that ended before the remote command's status says. orka speaks only v4 and
+// v5 of the channel protocol, over which the kubelet always sends a status, Success included:
+// without one the command's outcome is unknown, and exit 0 would be a guess.
+Error missing_exec_status();
+
 std::string exec_path(const std::string& namespace_, const std::string& pod,
                       const std::string& container, const std::vector<std::string>& command,
                       const ExecOptions& options);

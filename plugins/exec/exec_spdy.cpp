@@ -1,5 +1,7 @@
 #include "exec_spdy.hpp"
 
+#include "exec.hpp"
+
 #include <mutex>
 #include <optional>
 #include <string>
@@ -151,7 +153,7 @@ Result<ExecStatus> read_exec_outcome(MuxStream& error_stream, const CancelToken&
       return fail(ErrorKind::Transport, "the server sent more than 1 MiB on the exec error stream; "
                                         "that is not a Kubernetes exec status");
   }
-  if (status.empty()) return ExecStatus{};
+  if (status.empty()) return fail(missing_exec_status());
   return parse_exec_status(status);
 }
 

@@ -1,5 +1,7 @@
 #include "exec_websocket.hpp"
 
+#include "exec.hpp"
+
 #include <mutex>
 #include <optional>
 
@@ -98,9 +100,8 @@ Result<ExecStatus> pump_exec_output(WebSocket& socket, StreamWriter<ExecChunk>& 
         break;  // channels this client did not ask for
     }
   }
-  // A clean close without a status: the kubelet sends none when the command succeeded on
-  // some versions; a failure always carries one.
-  return status.value_or(ExecStatus{});
+  if (status) return *status;
+  return fail(missing_exec_status());
 }
 
 Result<DuplexStream<ExecChunk, ExecStatus>> start_websocket_exec(std::unique_ptr<WebSocket> opened,

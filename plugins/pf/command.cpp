@@ -46,7 +46,10 @@ struct PfCommand {
 
   Result<void> complete(const CommandArgs& args, CommandContext&) {
     json = args.json;
-    const auto& positional = args.positional;
+    // Words after "--" are ports too, as with kubectl: `pf web -- -1` reaches the port check
+    // (and its message) instead of looking like no port at all.
+    std::vector<std::string> positional = args.positional;
+    positional.insert(positional.end(), args.after_dashes.begin(), args.after_dashes.end());
     if (positional.size() < 2)
       return fail(ErrorKind::Usage, "name a target and at least one port",
                   "e.g. `orka ops pf svc/web 8080:80` or `orka ops pf web-0 :5432`");

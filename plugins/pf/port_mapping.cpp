@@ -16,6 +16,12 @@ std::optional<std::uint16_t> parse_port_number(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
+// "70000", "-1": meant as a number, just not a port number.
+bool looks_numeric(std::string_view text) {
+  if (!text.empty() && text.front() == '-') text.remove_prefix(1);
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 bool valid_port_name(std::string_view name) {
   if (name.empty() || name.size() > 15) return false;
   bool letter = false;
@@ -48,6 +54,8 @@ Result<PortMapping> parse_port_spec(std::string_view spec) {
   if (auto port = parse_port_number(remote)) {
     if (*port == 0) return bad("the remote port must be from 1 to 65535");
     if (spec.find(':') == std::string_view::npos) mapping.local_port = *port;
+  } else if (looks_numeric(remote)) {
+    return bad("the remote port must be from 1 to 65535");
   } else if (!valid_port_name(remote)) {
     return bad("the remote port is neither a number nor a port name");
   } else if (spec.find(':') == std::string_view::npos) {

@@ -43,9 +43,21 @@ TEST_CASE("retry_delay retries idempotent requests on 429, 5xx and connection fa
   CHECK(retry_delay("GET", 0, {504, ""}, policy, kNow));
 
   SUBCASE("never past max_retries") { CHECK_FALSE(retry_delay("GET", 3, {503, "1"}, policy, kNow)); }
-  SUBCASE("never for requests that change things") {
-    for (const char* method : {"POST", "PUT", "PATCH", "DELETE"})
-      CHECK_FALSE(retry_delay(method, 0, {503, "1"}, policy, kNow));
+  SUBCASE("requests that change things only when the server asks for them again") {
+    for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+      CAPTURE(method);
+      // 429 or 5xx with Retry-After: the server did not act and says when to come back.
+      CHECK(retry_delay(method, 0, {429, "1"}, policy, kNow) == milliseconds(1000));
+      CHECK(retry_delay(method, 0, {503, "2"}, policy, kNow) == milliseconds(2000));
+      // Without it the server may have acted (a 500 after the write), or it is a refusal that
+      // asks nothing (a PodDisruptionBudget's 429 to an eviction).
+      CHECK_FALSE(retry_delay(method, 0, {429, ""}, policy, kNow));
+      CHECK_FALSE(retry_delay(method, 0, {500, ""}, policy, kNow));
+      CHECK_FALSE(retry_delay(method, 0, {503, "soon"}, policy, kNow));
+      // The connection broke after the request went out: it may have been applied.
+      CHECK_FALSE(retry_delay(method, 0, {0, ""}, policy, kNow));
+      CHECK_FALSE(retry_delay(method, 3, {429, "1"}, policy, kNow));
+    }
   }
   SUBCASE("never for answers a retry cannot change") {
     for (int status : {200, 400, 401, 403, 404, 409, 422, 501, 505})

@@ -40,6 +40,8 @@ class TestAuth : public AuthProvider {
     return current_;
   }
   std::string describe() const override { return "test credentials"; }
+  std::string rejection_note() const override { return note; }
+  std::string note;  // what rejection_note() says
   void set(Credentials credentials) {
     std::lock_guard lock(mutex_);
     current_ = std::move(credentials);
@@ -391,10 +393,19 @@ TEST_CASE("401 refreshes the credentials once and retries") {
     CHECK(response.error().kind == ErrorKind::Unauthorized);
     CHECK(f.auth->refreshes == 1);
     CHECK(server.requests_served() == 1);
+    CHECK(response.error().message == "Unauthorized");
+  }
+  SUBCASE("the provider's reason for the rejection is added to the 401") {
+    f.auth->note = "the exec plugin \"x\" gave a credential that had already expired";
+    auto response = client->send(get("/api"), cancel);
+    REQUIRE_FALSE(response);
+    CHECK(response.error().message ==
+          "Unauthorized; the exec plugin \"x\" gave a credential that had already expired");
+    CHECK(response.error().hint.find("log in again") != std::string::npos);
   }
 }
 
-TEST_CASE("GET is retried on 503 honouring Retry-After (bounded); POST is not") {
+TEST_CASE("GET is retried on 503 honouring Retry-After (bounded); POST only with Retry-After") {
   Fixture f;
   std::atomic<int> calls{0};
   LoopbackServer server({f.localhost.certificate, f.localhost.key, ""},
@@ -417,13 +428,22 @@ TEST_CASE("GET is retried on 503 honouring Retry-After (bounded); POST is not") 
   CHECK(took >= 290ms);  // waited, capped at max_retry_delay instead of 30s
   CHECK(took < 5s);
 
+  // With Retry-After the server says it did not act and asks for the request again.
   Request post = get("/api/v1/namespaces/web/pods");
   post.method = "POST";
   post.body = "{}";
-  auto refused = client->send(post, cancel);
-  REQUIRE_FALSE(refused);
-  CHECK(refused.error().kind == ErrorKind::Unavailable);
-  CHECK(calls == 3);
+  auto retried = client->send(post, cancel);
+  REQUIRE_MESSAGE(retried, (retried ? "" : retried.error().message));
+  CHECK(calls == 4);
+
+  SUBCASE("a POST answered 503 without Retry-After may have been acted on: not repeated") {
+    LoopbackServer plain({f.localhost.certificate, f.localhost.key, ""},
+                         answer(503, "Service Unavailable", "busy"));
+    auto refused = make_http_client(f.config(plain), nullptr, options)->send(post, cancel);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::Unavailable);
+    CHECK(plain.requests_served() == 1);
+  }
 
   SUBCASE("retries are bounded") {
     LoopbackServer always({f.localhost.certificate, f.localhost.key, ""},
@@ -435,6 +455,64 @@ TEST_CASE("GET is retried on 503 honouring Retry-After (bounded); POST is not") 
     CHECK(bounded.error().http_status == 429);
     CHECK(always.requests_served() == 3);
   }
+}
+
+TEST_CASE("a body cut short: a GET is asked for again, a PATCH is reported as applied") {
+  Fixture f;
+  std::atomic<int> calls{0};
+  // The first answer of each request promises 64 bytes, sends 10 and closes the connection.
+  LoopbackServer server({f.localhost.certificate, f.localhost.key, ""},
+                        [&](const ServerRequest&, ServerConnection& connection) {
+                          std::string whole = http_response(200, "OK", {}, std::string(64, 'x'));
+                          if (++calls % 2 == 1) {
+                            connection.write(whole.substr(0, whole.size() - 54));
+                            connection.close_after_response();
+                          } else {
+                            connection.write(whole);
+                          }
+                        });
+  auto client = make_http_client(f.config(server), nullptr, HttpClientOptions{});
+  CancelToken cancel;
+  auto response = client->send(get("/api/v1/namespaces/web/pods"), cancel);
+  REQUIRE_MESSAGE(response, (response ? "" : response.error().message));
+  CHECK(response->body == std::string(64, 'x'));
+  CHECK(calls == 2);
+
+  Request patch = get("/apis/apps/v1/namespaces/web/deployments/app/scale");
+  patch.method = "PATCH";
+  patch.body = R"({"spec":{"replicas":3}})";
+  auto cut = client->send(patch, cancel);
+  REQUIRE_FALSE(cut);
+  CHECK(calls == 3);  // not repeated
+  CHECK(cut.error().kind == ErrorKind::Transport);
+  CHECK(cut.error().message.find("the server had answered 200 OK, so the change was made and "
+                                 "only its answer was lost") != std::string::npos);
+  CHECK(cut.error().hint.find("check the object's current state") != std::string::npos);
+}
+
+TEST_CASE("a PATCH whose connection ends before any answer is not repeated and may be applied") {
+  Fixture f;
+  LoopbackServer server({f.localhost.certificate, f.localhost.key, ""},
+                        [&](const ServerRequest&, ServerConnection& connection) {
+                          connection.close_after_response();  // no answer at all
+                        });
+  auto client = make_http_client(f.config(server), nullptr, HttpClientOptions{});
+  CancelToken cancel;
+  Request patch = get("/api/v1/nodes/node-1");
+  patch.method = "PATCH";
+  patch.body = R"({"spec":{"unschedulable":true}})";
+  auto lost = client->send(patch, cancel);
+  REQUIRE_FALSE(lost);
+  CHECK(server.requests_served() == 1);
+  CHECK(lost.error().message.find("the request had been sent, so the server may have applied it") !=
+        std::string::npos);
+  CHECK(lost.error().hint.find("check the object's current state") != std::string::npos);
+
+  // A GET in the same situation is simply asked again (and fails the same way, bounded).
+  auto get_lost = client->send(get("/api/v1/nodes/node-1"), cancel);
+  REQUIRE_FALSE(get_lost);
+  CHECK(get_lost.error().message.find("may have applied") == std::string::npos);
+  CHECK(server.requests_served() == 1 + 4);
 }
 
 TEST_CASE("cancellation unblocks a hanging request and a hanging stream quickly") {

@@ -143,6 +143,21 @@ TEST_CASE("exec: an expired credential makes every call run the plugin again") {
   CHECK(credentials_of(*config).bearer_token == "exec-SECRET-1");
   CHECK(credentials_of(*config).bearer_token == "exec-SECRET-2");
   CHECK(runs(dir) == 2);
+  // A 401 for it can say why (the transport adds this to the error), without the token.
+  const std::string note = config->auth->rejection_note();
+  CHECK(note.find("gave a credential that had already expired (expirationTimestamp "
+                  "2000-01-01T00:00:00Z)") != std::string::npos);
+  CHECK(note.find("plugin.sh") != std::string::npos);
+  CHECK(note.find("SECRET") == std::string::npos);
+}
+
+TEST_CASE("exec: an unexpired credential has nothing to add to a 401") {
+  TempDir dir;
+  auto config = load_exec(dir, counting_user(dir, kV1, kOneHourToken));
+  REQUIRE_MESSAGE(config.has_value(), config.error().message);
+  CHECK(config->auth->rejection_note().empty());  // nothing given out yet
+  credentials_of(*config);
+  CHECK(config->auth->rejection_note().empty());
 }
 
 TEST_CASE("exec: without expirationTimestamp the credential is cached until refresh") {

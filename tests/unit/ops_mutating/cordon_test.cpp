@@ -86,3 +86,28 @@ TEST_CASE("cordon of an unknown node says which") {
   CHECK(outcome.error().kind == ErrorKind::NotFound);
   CHECK(outcome.error().message == "node \"ghost\" not found");
 }
+
+TEST_CASE("a cordon cut on the way (or answered 503) is sent again: the same merge patch is harmless") {
+  MockedCluster cluster;
+  cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(false));
+  cluster.api.on_sequence("PATCH", "/api/v1/nodes/n1",
+                          {Answer{0, "PATCH /api/v1/nodes/n1: connection reset; the request had "
+                                     "been sent, so the server may have applied it"},
+                           Answer{503, "busy"}, Answer{200, node(true).dump()}});
+  cordon::CordonOps ops(cluster.services);
+  auto outcome = ops.run(CordonRequest{"n1", true, CancelToken{}});
+  REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
+  CHECK(outcome->changed);
+  CHECK(cluster.api.find("PATCH", "/api/v1/nodes/n1").size() == 3);
+}
+
+TEST_CASE("a cordon refused for good is not repeated") {
+  MockedCluster cluster;
+  cluster.api.on("GET", "/api/v1/nodes/n1", 200, node(false));
+  cluster.api.on("PATCH", "/api/v1/nodes/n1", 422,
+                 {{"kind", "Status"}, {"code", 422}, {"reason", "Invalid"}, {"message", "no"}});
+  cordon::CordonOps ops(cluster.services);
+  auto outcome = ops.run(CordonRequest{"n1", true, CancelToken{}});
+  REQUIRE_FALSE(outcome);
+  CHECK(cluster.api.find("PATCH", "/api/v1/nodes/n1").size() == 1);
+}

@@ -236,6 +236,42 @@ TEST_CASE("a drain that times out keeps the node cordoned and lists what remains
   CHECK(cluster.api.count("DELETE") == 0);
 }
 
+TEST_CASE("an eviction cut on the way or answered 5xx is sent again; each pod is reported once") {
+  MockedCluster cluster;
+  cluster_with_pods(cluster, {pod("a"), pod("b")}, {});
+  // a: the answer was lost after the server evicted it; the repeat finds it already gone.
+  cluster.api.on_sequence("POST", "/api/v1/namespaces/web/pods/a/eviction",
+                          {Answer{0, "POST /api/v1/namespaces/web/pods/a/eviction: connection reset; "
+                                     "the request had been sent, so the server may have applied it"},
+                           Answer{404, status(404, "NotFound", "pods \"a\" not found").dump()}});
+  // b: the API server was restarting.
+  cluster.api.on_sequence("POST", "/api/v1/namespaces/web/pods/b/eviction",
+                          {Answer{503, status(503, "ServiceUnavailable", "starting").dump()},
+                           Answer{500, status(500, "InternalError", "etcd leader changed").dump()},
+                           Answer{201, "{}"}});
+  cluster.api.add_stream({});
+  ProgressLog progress;
+  DrainOptions options;
+  options.timeout = std::chrono::seconds(20);
+  options.progress = progress.recorder();
+  const auto outcome = drain_outcome_n1(cluster, options);
+  CHECK(outcome.evicted == std::vector<std::string>{"web/a", "web/b"});
+  CHECK(cluster.api.find("POST", "/api/v1/namespaces/web/pods/a/eviction").size() == 2);
+  CHECK(cluster.api.find("POST", "/api/v1/namespaces/web/pods/b/eviction").size() == 3);
+  int retries = 0, failures = 0, done_a = 0, done_b = 0;
+  for (const auto& e : progress.events) {
+    if (e.phase == "retrying") ++retries;
+    if (e.phase == "failed") ++failures;
+    if ((e.phase == "evicted" || e.phase == "gone") && e.data["pod"] == "web/a") ++done_a;
+    if ((e.phase == "evicted" || e.phase == "gone") && e.data["pod"] == "web/b") ++done_b;
+  }
+  CHECK(retries == 3);
+  CHECK(failures == 0);
+  CHECK(done_a == 1);
+  CHECK(done_b == 1);
+  CHECK(progress.events.back().phase == "done");
+}
+
 TEST_CASE("a forbidden eviction fails the drain naming the permission") {
   MockedCluster cluster;
   cluster_with_pods(cluster, {pod("a")});

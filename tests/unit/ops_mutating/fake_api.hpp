@@ -48,7 +48,7 @@ inline std::string watch_line(const std::string& type, const nlohmann::json& obj
 }
 
 struct Answer {
-  int status = 200;
+  int status = 200;  // 0: the connection broke, a Transport error whose message is `body`
   std::string body;
 };
 
@@ -100,6 +100,7 @@ class FakeApi {
       return fail(std::move(e));
     }
     Answer answer = handler(request);
+    if (answer.status == 0) return fail(ErrorKind::Transport, answer.body);
     if (answer.status >= 300) return fail(error_from_http(answer.status, answer.body, request.permission));
     Response response;
     response.status = answer.status;

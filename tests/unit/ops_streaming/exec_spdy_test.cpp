@@ -37,6 +37,7 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+constexpr const char* kSuccess = R"({"metadata":{},"status":"Success"})";
 constexpr const char* kExit42 = R"({"metadata":{},"status":"Failure","message":"command terminated with non-zero exit code: error executing command [sh -c exit 42], exit code 42","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"42"}]}})";
 
 // What every stream of one fake connection shares: its lock and whether the connection ended.
@@ -270,6 +271,7 @@ TEST_CASE("SPDY exec: streams in kubectl's order with lower-case streamtype head
       .LR_RETURN(connection_on(wire));
   wire->stream("stdout")->send_fin();
   wire->stream("stderr")->send_fin();
+  wire->stream("error")->send(kSuccess);
   wire->stream("error")->send_fin();
 
   auto session = op.ops.exec(PodRef{"ns", "web-1"}, "app", {"cat"}, spdy_options(/*stdin=*/true));
@@ -303,6 +305,7 @@ TEST_CASE("SPDY exec with a TTY: no stderr stream, a resize stream, the initial 
 
   wire->stream("stdout")->send("$ ");
   wire->stream("stdout")->send_fin();
+  wire->stream("error")->send(kSuccess);
   wire->stream("error")->send_fin();
   CHECK(drain(session).out == "$ ");
   CHECK(session.finish());
@@ -333,19 +336,37 @@ TEST_CASE("SPDY exec: stdout and stderr are routed apart and the exit code comes
   CHECK(wire->opened_types() == std::vector<std::string>{"error", "stdout", "stderr"});
 }
 
-TEST_CASE("SPDY exec: an error stream that ends with nothing on it is exit code 0") {
+TEST_CASE("SPDY exec: the Success status is exit code 0") {
   ExecFixture op;
   auto wire = std::make_shared<FakeWire>();
   REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
   wire->stream("stdout")->send("done\n");
   wire->stream("stdout")->send_fin();
   wire->stream("stderr")->send_fin();
+  wire->stream("error")->send(kSuccess);
   wire->stream("error")->send_fin();
   auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"true"}, spdy_options(false));
   CHECK(drain(session).out == "done\n");
   auto status = session.finish();
   REQUIRE(status);
   CHECK(status->exit_code == 0);
+}
+
+TEST_CASE("SPDY exec: an error stream that ends with no status is an error, never exit 0") {
+  ExecFixture op;
+  auto wire = std::make_shared<FakeWire>();
+  REQUIRE_CALL(*op.client, open_multiplexed(_, _, _)).LR_RETURN(connection_on(wire));
+  wire->stream("stdout")->send("tick 1\n");
+  wire->stream("stdout")->send_fin();
+  wire->stream("stderr")->send_fin();
+  wire->stream("error")->send_fin();  // FIN without a Status: the v4 kubelet always sends one
+  auto session = op.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, spdy_options(false));
+  CHECK(drain(session).out == "tick 1\n");
+  auto status = session.finish();
+  REQUIRE_FALSE(status);
+  CHECK(status.error().kind == ErrorKind::Transport);
+  CHECK(status.error().message.find("ended before the remote command's exit status arrived") !=
+        std::string::npos);
 }
 
 TEST_CASE("SPDY exec: a command that cannot start is an error with the server's message") {
@@ -413,6 +434,7 @@ TEST_CASE("SPDY exec: close_write sends FIN on the stdin stream and the command 
   wire->stream("stdout")->send("5 bytes\n");
   wire->stream("stdout")->send_fin();
   wire->stream("stderr")->send_fin();
+  wire->stream("error")->send(kSuccess);
   wire->stream("error")->send_fin();
   CHECK(drain(session).out == "5 bytes\n");
   auto status = session.finish();
@@ -546,6 +568,7 @@ TEST_CASE("auto on an old server with stdin uses SPDY, so the end of stdin reach
   CHECK(wire->stream("stdin")->write_closed());
   wire->stream("stdout")->send_fin();
   wire->stream("stderr")->send_fin();
+  wire->stream("error")->send(kSuccess);
   wire->stream("error")->send_fin();
   drain(session);
   CHECK(session.finish());

@@ -84,6 +84,24 @@ TEST_CASE("success status is exit code 0") {
   CHECK(status->exit_code == 0);
 }
 
+TEST_CASE("a session that ends before the exit status is an error, never exit 0") {
+  for (const char* protocol : {"v4.channel.k8s.io", "v5.channel.k8s.io"}) {
+    CAPTURE(protocol);
+    Session s(protocol);
+    s.socket->script(WsOpcode::Binary, channel(1, "tick 1\n"));
+    s.socket->script(WsOpcode::Close, std::string("\x03\xe8", 2));  // a clean close, no status
+    auto session = s.ops.exec(PodRef{"ns", "p"}, "", {"sh"}, websocket_options());
+    std::string out;
+    while (auto chunk = session.next()) out += chunk.value->data;
+    CHECK(out == "tick 1\n");
+    auto status = session.finish();
+    REQUIRE_FALSE(status);
+    CHECK(status.error().kind == ErrorKind::Transport);
+    CHECK(status.error().message.find("ended before the remote command's exit status arrived") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("a command that cannot start is an error with the server's message") {
   Session s("v4.channel.k8s.io");
   s.socket->script(WsOpcode::Binary,
@@ -115,7 +133,8 @@ TEST_CASE("stdin, resize and close on v5; initial size before anything else") {
   REQUIRE(session.write(std::string("a\0b", 3)));
   REQUIRE(session.resize(100, 30));
   REQUIRE(session.close_write());
-  s.socket->end_when([](const std::vector<std::string>& sent) { return sent.size() >= 4; });
+  s.socket->end_when([](const std::vector<std::string>& sent) { return sent.size() >= 4; },
+                     {WsMessage{WsOpcode::Binary, channel(3, R"({"metadata":{},"status":"Success"})")}});
   while (session.next()) {
   }
   CHECK(session.finish());

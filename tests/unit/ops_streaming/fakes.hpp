@@ -66,6 +66,11 @@ class ScriptedWebSocket final : public WebSocket {
       return m;
     }
     if (closed_) return fail(ErrorKind::Transport, "closed");
+    if (!last_.empty()) {
+      WsMessage m = std::move(last_.front());
+      last_.pop_front();
+      return m;
+    }
     return WsMessage{WsOpcode::Close, std::string("\x03\xe8", 2)};
   }
   void close(std::uint16_t, std::string_view) noexcept override {
@@ -87,10 +92,13 @@ class ScriptedWebSocket final : public WebSocket {
     incoming_.push_back(WsMessage{opcode, std::move(payload)});
     changed_.notify_all();
   }
-  // When set, receive() answers a Close once the predicate holds over what was sent.
-  void end_when(std::function<bool(const std::vector<std::string>&)> predicate) {
+  // When set, receive() answers `last` (e.g. an exec status) and then a Close once the
+  // predicate holds over what was sent.
+  void end_when(std::function<bool(const std::vector<std::string>&)> predicate,
+                std::vector<WsMessage> last = {}) {
     std::lock_guard lock(mutex_);
     hold_until_ = std::move(predicate);
+    last_.assign(std::make_move_iterator(last.begin()), std::make_move_iterator(last.end()));
     // What the predicate waits for may already have been sent: let receive() look again.
     changed_.notify_all();
   }
@@ -113,6 +121,7 @@ class ScriptedWebSocket final : public WebSocket {
   bool closed_ = false;
   bool cancelled_ = false;
   std::function<bool(const std::vector<std::string>&)> hold_until_;
+  std::deque<WsMessage> last_;
   // Last: unregistered (waiting for a running callback) before the members it touches go.
   CancelToken::Registration cancel_registration_;
 };

@@ -67,6 +67,16 @@ TEST_CASE("port specs") {
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == ErrorKind::Usage);
   }
+  // A number out of range is called one, not "neither a number nor a port name".
+  for (const char* out_of_range : {"70000", "-1", "99999999999999999999", "8080:70000"}) {
+    CAPTURE(out_of_range);
+    auto r = parse_port_spec(out_of_range);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.find("the remote port must be from 1 to 65535") != std::string::npos);
+  }
+  auto local = parse_port_spec("70000:80");
+  REQUIRE_FALSE(local);
+  CHECK(local.error().message.find("the local port is not a number from 1 to 65535") != std::string::npos);
 }
 
 TEST_CASE("service ports map by number or name to the target port") {

@@ -357,6 +357,8 @@ TEST_CASE("handshake: a server that never answers times out; the limit ends with
                               options, {}, &silent);
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().kind == ErrorKind::Timeout);
+  CHECK(refused.error().message.find("timed out waiting for the whole answer to the WebSocket "
+                                     "upgrade (0.05 s)") != std::string::npos);
 
   options.handshake_timeout = 20ms;
   std::unique_ptr<ScriptedServer> server;
