@@ -4,6 +4,7 @@
 
 #include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
+#include "orka/transient.hpp"
 
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {

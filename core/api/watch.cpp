@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "orka/json_fields.hpp"
+#include "orka/transient.hpp"
+#include "watch_outage.hpp"
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
@@ -70,9 +72,11 @@ class Watchdog {
 class WatchLoop {
  public:
   WatchLoop(Client& client, const WatchTarget& target, const WatchHandler& handler,
-            const WatchLimits& limits, const CancelToken& caller)
-      : client_(client), target_(target), handler_(handler), limits_(limits), caller_(caller),
-        token_(caller.child()), watchdog_(token_, limits.deadline) {}
+            const WatchLimits& limits, std::chrono::milliseconds max_outage,
+            const CancelToken& caller)
+      : client_(client), target_(target), handler_(handler), limits_(limits),
+        max_outage_(max_outage), caller_(caller), token_(caller.child()),
+        watchdog_(token_, limits.deadline) {}
 
   Result<void> run() {
     bool need_list = true;
@@ -126,12 +130,12 @@ class WatchLoop {
   }
 
   // A transient failure (the server restarting, a cut connection) is retried after a pause
-  // while the failures in a row have lasted less than limits.max_outage; true when retrying.
+  // while the failures in a row have lasted less than max_outage_; true when retrying.
   bool may_retry(const Error& error) {
     if (handler_failed_ || !is_transient(error)) return false;
     const auto now = std::chrono::steady_clock::now();
     if (!outage_since_) outage_since_ = now;
-    if (now - *outage_since_ >= limits_.max_outage) return false;
+    if (now - *outage_since_ >= max_outage_) return false;
     token_.wait_for(limits_.retry_delay);
     return true;
   }
@@ -234,6 +238,7 @@ class WatchLoop {
   const WatchTarget& target_;
   const WatchHandler& handler_;
   const WatchLimits& limits_;
+  const std::chrono::milliseconds max_outage_;
   const CancelToken& caller_;
   CancelToken token_;
   Watchdog watchdog_;
@@ -258,10 +263,17 @@ ApiPath watch_path(const WatchTarget& target, bool watch, const std::string& res
   return path;
 }
 
+Result<void> list_and_watch_riding_out(Client& client, const WatchTarget& target,
+                                       const WatchHandler& handler, const WatchLimits& limits,
+                                       std::chrono::milliseconds max_outage,
+                                       const CancelToken& cancel) {
+  WatchLoop loop(client, target, handler, limits, max_outage, cancel);
+  return loop.run();
+}
+
 Result<void> list_and_watch(Client& client, const WatchTarget& target, const WatchHandler& handler,
                             const WatchLimits& limits, const CancelToken& cancel) {
-  WatchLoop loop(client, target, handler, limits, cancel);
-  return loop.run();
+  return list_and_watch_riding_out(client, target, handler, limits, kWatchMaxOutage, cancel);
 }
 
 }  // namespace ORKA_ABI_NAMESPACE

@@ -47,14 +47,6 @@ bool has_cause(const Error& error, std::string_view type) {
   return false;
 }
 
-bool is_transient(const Error& error) {
-  if (error.http_status == 501 || error.http_status == 505) return false;
-  if (error.http_status == 429 || error.http_status >= 500) return true;
-  if (error.http_status != 0) return false;
-  return error.kind == ErrorKind::Transport || error.kind == ErrorKind::Timeout ||
-         error.kind == ErrorKind::Unavailable;
-}
-
 int exit_code_for(const Error& error) {
   switch (error.kind) {
     case ErrorKind::Usage: return 2;

@@ -72,12 +72,6 @@ struct Error {
 // Whether the API Status behind `error` named a cause of this type.
 ORKA_API bool has_cause(const Error& error, std::string_view type);
 
-// Whether the same request may succeed when made again: the connection broke or a read timed
-// out, or the server was overloaded, restarting or failed (429, 5xx other than 501 and 505).
-// Whether repeating it is *safe* (idempotent, or guarded by a precondition) is the caller's to
-// know; a deadline of the caller's own is the caller's to check first.
-ORKA_API bool is_transient(const Error& error);
-
 template <class T = void>
 using Result = std::expected<T, Error>;
 

@@ -47,12 +47,9 @@ struct WatchLimits {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   // timeoutSeconds of each watch request; the server ends the watch then and orka re-watches.
   std::chrono::seconds server_timeout{240};
-  // Pause before re-listing or re-watching after a transient failure (a dropped connection,
-  // 429, 5xx: orka::is_transient).
+  // Pause before re-listing or re-watching after a transient failure (orka::is_transient);
+  // failures in a row are retried for up to 60 s (an API server restart) or to the deadline.
   std::chrono::milliseconds retry_delay{1000};
-  // Transient failures in a row are retried for this long (or until the deadline): long enough
-  // for an API server restart; a server away for longer ends the wait with the last error.
-  std::chrono::milliseconds max_outage{60000};
 };
 
 enum class WatchAction { Continue, Stop };

@@ -16,6 +16,7 @@
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
 #include "orka/timestamp.hpp"
+#include "orka/transient.hpp"
 #include "orka/watch.hpp"
 
 namespace orka::drain {

@@ -142,42 +142,6 @@ TEST_CASE("watch errors that cannot be retried end the wait; forbidden names lis
   CHECK(result.error().permission->verb == "list");
 }
 
-TEST_CASE("transient failures are retried for max_outage (an API server restart), then end the wait") {
-  MockedCluster cluster;
-  // A restart: the list fails 3 times, the watch can be opened only after 8 more failures.
-  cluster.api.on_sequence("GET", "/api/v1/namespaces/web/pods?",
-                          {Answer{0, "connection refused"}, Answer{503, "starting"},
-                           Answer{0, "connection refused"}, Answer{200, list_at("10", {}).dump()}});
-  WatchLimits limits;
-  limits.retry_delay = std::chrono::milliseconds(1);
-  limits.max_outage = std::chrono::seconds(10);
-  int failures_left = 8;
-  ALLOW_CALL(*cluster.mock, open_stream(_, _))
-      .LR_SIDE_EFFECT(--failures_left)
-      .LR_RETURN(failures_left >= 0
-                  ? Result<std::unique_ptr<ByteStream>>(fail(ErrorKind::Transport, "connection refused"))
-                  : cluster.api.open_stream(_1));
-  cluster.api.add_stream({watch_line("DELETED", object("a", "11"))});
-  auto stop_at_delete = [](const WatchEvent& e) -> Result<WatchAction> {
-    return e.type == WatchEvent::Type::Deleted ? WatchAction::Stop : WatchAction::Continue;
-  };
-  auto survived = list_and_watch(*cluster.mock, target(), stop_at_delete, limits, CancelToken{});
-  REQUIRE_MESSAGE(survived, (survived ? "" : survived.error().message));
-  CHECK(failures_left < 0);
-
-  SUBCASE("an outage longer than max_outage ends the wait with the last error") {
-    MockedCluster down;
-    down.api.on("GET", "/api/v1/namespaces/web/pods?", 0, nlohmann::json("connection refused"));
-    limits.max_outage = std::chrono::milliseconds(100);
-    const auto started = std::chrono::steady_clock::now();
-    auto gave_up = list_and_watch(*down.mock, target(), stop_at_delete, limits, CancelToken{});
-    REQUIRE_FALSE(gave_up);
-    CHECK(gave_up.error().kind == ErrorKind::Transport);
-    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(100));
-    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
-  }
-}
-
 TEST_CASE("the handler's own error ends the wait at once, even one that looks transient") {
   MockedCluster cluster;
   cluster.api.on("GET", "/api/v1/namespaces/web/pods?", 200, list_at("10", {object("a", "9")}));
