@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "global_flags.hpp"
 #include "help_text.hpp"
 #include "orka/host.hpp"
 #include "orka/plugin.hpp"
 #include "plugins_listing.hpp"
+#include "program_name.hpp"
+#include "version_command.hpp"
 
 namespace orka::cli {
 
@@ -22,12 +26,12 @@ Error usage_error(std::string message, std::string hint) {
 
 // Prints an error the way every orka command does and returns its exit code.
 int report(const Error& error, Terminal& terminal) {
-  terminal.err << describe(error) << '\n';
+  terminal.err << as_run_by(describe(error), terminal.program) << '\n';
   terminal.err.flush();
   return exit_code_for(error);
 }
 
-std::unique_ptr<Host> make_host(const GlobalFlags& flags) {
+std::unique_ptr<Host> make_host(const GlobalFlags& flags, bool load_plugins = true) {
   HostOptions options;
   options.kubeconfig = flags.kubeconfig;
   options.context = flags.context;
@@ -36,7 +40,7 @@ std::unique_ptr<Host> make_host(const GlobalFlags& flags) {
   options.plugin_paths = flags.plugin_paths;
   options.cache_dir = flags.cache_dir;
   auto host = Host::create(std::move(options));
-  host->load_plugins();
+  if (load_plugins) host->load_plugins();
   return host;
 }
 
@@ -121,25 +125,39 @@ Result<int> run_plugins(const CommandLine& line, Terminal& terminal) {
   return kExitOk;
 }
 
-Result<int> run_version(const CommandLine& line, Terminal& terminal) {
+Result<int> run_version(const CommandLine& line, Terminal& terminal, const CancelToken& cancel) {
   if (line.flags.help) {
     print_version_help(terminal.out);
     return kExitOk;
   }
-  if (line.words.size() > 1)
-    return std::unexpected(usage_error("`orka version` takes no arguments", "run `orka version`"));
-  terminal.out << fmt::format("orka {} (plugin ABI {}.{})\n", version_string(),
-                              ORKA_PLUGIN_ABI_MAJOR, ORKA_PLUGIN_ABI_MINOR);
+  auto args = parse_version_args(line.words);
+  if (!args) return std::unexpected(args.error());
+  if (!args->server) {
+    if (args->json)
+      terminal.out << nlohmann::json{{"client", client_version_json()}}.dump(2) << '\n';
+    else
+      print_client_version(terminal.out);
+    return kExitOk;
+  }
+  // The server's version needs the context's client only: no plugin is loaded.
+  auto host = make_host(line.flags, /*load_plugins=*/false);
+  std::string server_url;
+  auto version = ask_server_version(host->services(), cancel, server_url);
+  if (!version) return std::unexpected(version.error());
+  if (args->json)
+    terminal.out << server_version_json(*version, server_url).dump(2) << '\n';
+  else
+    print_server_version(terminal.out, *version, server_url);
   return kExitOk;
 }
 
 Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& cancel) {
   if (line.words.empty()) {
     if (line.flags.help) {
-      print_main_help(terminal.out);
+      print_main_help(terminal.out, terminal.program);
       return kExitOk;
     }
-    print_main_help(terminal.err);
+    print_main_help(terminal.err, terminal.program);
     return std::unexpected(usage_error("no command given", "e.g. `orka ops --help`"));
   }
   const std::string command = line.words.front();
@@ -147,14 +165,14 @@ Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& ca
     line.words.erase(line.words.begin());
     line.flags.help = true;
     if (line.words.empty() || line.words.front() == "help") {
-      print_main_help(terminal.out);
+      print_main_help(terminal.out, terminal.program);
       return kExitOk;
     }
     return dispatch(std::move(line), terminal, cancel);
   }
   if (command == "ops") return run_ops(line, terminal, cancel);
   if (command == "plugins") return run_plugins(line, terminal);
-  if (command == "version") return run_version(line, terminal);
+  if (command == "version") return run_version(line, terminal, cancel);
 
   if (command.starts_with("-"))
     return std::unexpected(usage_error("unknown flag " + command, "run `orka --help`"));
@@ -167,13 +185,31 @@ Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& ca
   return std::unexpected(usage_error("unknown command \"" + command + "\"", hint));
 }
 
+// Help screens are all text orka wrote itself: under kubectl they are rewritten to name
+// `kubectl orka`. Nothing else is buffered (an op's output streams as it comes).
+bool prints_help(const CommandLine& line) {
+  return line.flags.help || line.words.empty() || line.words.front() == "help" ||
+         (line.words.size() == 1 && line.words.front() == "ops");
+}
+
+Result<int> dispatch_as_run(CommandLine line, Terminal& terminal, const CancelToken& cancel) {
+  if (terminal.program == kPlainProgram || !prints_help(line))
+    return dispatch(std::move(line), terminal, cancel);
+  std::ostringstream out, err;
+  Terminal captured{out, err, terminal.out_is_tty, terminal.err_is_tty, terminal.program};
+  auto result = dispatch(std::move(line), captured, cancel);
+  terminal.out << as_run_by(out.str(), terminal.program);
+  terminal.err << as_run_by(err.str(), terminal.program);
+  return result;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, Terminal terminal, const CancelToken& cancel) {
   auto line = parse_command_line(args);
   if (!line) return report(line.error(), terminal);
 
-  auto result = dispatch(std::move(*line), terminal, cancel);
+  auto result = dispatch_as_run(std::move(*line), terminal, cancel);
   terminal.out.flush();
   if (cancel.cancelled()) {
     // Ctrl-C: the user knows why it stopped; only an unrelated failure is worth printing.

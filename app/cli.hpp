@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orka/cancel.hpp"
@@ -15,6 +16,9 @@ struct Terminal {
   std::ostream& err;
   bool out_is_tty = false;
   bool err_is_tty = false;
+  // How the user runs orka, for help and usage errors: "orka", or "kubectl orka" when kubectl
+  // ran it as its plugin (program_name.hpp).
+  std::string_view program = "orka";
 };
 
 // `args` excludes argv[0]. `cancel` is cancelled by the caller on SIGINT/SIGTERM; once it is,

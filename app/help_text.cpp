@@ -36,7 +36,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-void print_main_help(std::ostream& out) {
+void print_main_help(std::ostream& out, std::string_view program) {
   out << "orka " << version_string()
       << ": fast imperative Kubernetes ops\n\n"
          "usage: orka [global flags] <command> [args]\n\n"
@@ -44,10 +44,16 @@ void print_main_help(std::ostream& out) {
          "  ops <op> [args]   run an op: logs, exec, pf, scale, rr, delete, cordon, drain, caps\n"
          "                    (`orka ops --help` lists every op the loaded plugins provide)\n"
          "  plugins [--json]  list the loaded plugins and any that were refused, with reasons\n"
-         "  version           print orka's version and plugin ABI\n\n"
+         "  version [--server] [--json]\n"
+         "                    print orka's version and plugin ABI; --server: the API server's\n"
+         "                    version and what --transport auto picks there for exec and pf\n\n"
       << kGlobalFlags
       << "\nexit codes: 0 ok, 1 the operation failed, 2 usage error, 130 cancelled (Ctrl-C);\n"
          "`orka ops exec` exits with the remote command's code.\n";
+  if (program != "orka")
+    out << "\nRun by kubectl as its plugin (kubectl-orka): give orka's flags after `orka`, as in\n"
+           "`kubectl orka --context NAME ops logs POD`. kubectl passes only what follows the\n"
+           "plugin's name and refuses flags before it (`kubectl --context NAME orka` fails).\n";
 }
 
 void print_ops_help(std::ostream& out, const Host& host) {
@@ -84,7 +90,12 @@ void print_plugins_help(std::ostream& out) {
 }
 
 void print_version_help(std::ostream& out) {
-  out << "usage: orka version\n\nPrints orka's version and the plugin ABI it loads.\n";
+  out << "usage: orka version [--server] [--json] [global flags]\n\n"
+         "Prints orka's version and the plugin ABI it loads. With --server, also the API\n"
+         "server's version (one GET /version through the current context, 10 s timeout) and\n"
+         "what --transport auto picks on that server for `exec -i`, `exec` and `pf`, with the\n"
+         "forms tried next if the server refuses the first. --json prints one object.\n"
+         "An unreachable server is an error (exit 1).\n";
 }
 
 std::optional<std::string> closest_match(std::string_view word,

@@ -12,7 +12,9 @@
 
 namespace orka::cli {
 
-void print_main_help(std::ostream& out);
+// `program` is how the user runs orka ("orka" or "kubectl orka", program_name.hpp); under
+// kubectl the help says which flags kubectl keeps for itself.
+void print_main_help(std::ostream& out, std::string_view program = "orka");
 void print_ops_help(std::ostream& out, const Host& host);
 // The line every op command's --help ends with.
 void print_global_flags_note(std::ostream& out);

@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "cli.hpp"
+#include "program_name.hpp"
 #include "signal_canceller.hpp"
 
 int main(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the blocked SIGINT/SIGTERM.
   orka::cli::SignalCanceller signals;
-  std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argc > 0 ? argv + 1 : argv, argv + argc);
   orka::cli::Terminal terminal{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1,
-                               isatty(STDERR_FILENO) == 1};
+                               isatty(STDERR_FILENO) == 1,
+                               orka::cli::program_name(argc > 0 ? argv[0] : "orka")};
   return orka::cli::run(args, terminal, signals.token());
 }

@@ -271,3 +271,45 @@ TEST_CASE("an installed layout finds its plugins next to the executable, no flag
     CHECK(report["plugins"][0]["path"] == plugin_dir + "/orka-hello.so");
   }
 }
+
+TEST_CASE("run as kubectl-orka (kubectl's plugin), help and usage errors name `kubectl orka`") {
+  // What `meson install` puts beside orka; kubectl execs it by its path with the words after
+  // `orka` as arguments.
+  TempDir bin, home;
+  const auto plugin = bin.path() / "kubectl-orka";
+  fs::create_symlink(orka::testing::orka_binary(), plugin);
+  const auto env = orka::testing::isolated_env(home.str());
+  const auto run = [&](const std::vector<std::string>& args) {
+    ChildProcess child(plugin.string(), args, env);
+    return child.wait();
+  };
+
+  auto help = run({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "usage: kubectl orka [global flags] <command> [args]"));
+  CHECK(contains(help.out, "`kubectl orka --context NAME ops logs POD`"));
+  CHECK(contains(help.out, "kubectl orka ops"));
+
+  auto logs_help = run({"ops", "logs", "--help"});
+  CHECK(logs_help.exit_code == 0);
+  CHECK(contains(logs_help.out, "usage: kubectl orka ops logs POD"));
+  CHECK_FALSE(contains(logs_help.out, "usage: orka"));
+
+  auto ops_help = run({"help", "ops"});
+  CHECK(ops_help.exit_code == 0);
+  CHECK(contains(ops_help.out, "usage: kubectl orka ops <op>"));
+
+  auto misspelled = run({"plugin"});
+  CHECK(misspelled.exit_code == 2);
+  CHECK(contains(misspelled.err, "did you mean `kubectl orka plugins`"));
+
+  auto bad_flag = run({"ops", "logs", "--no-such-flag"});
+  CHECK(bad_flag.exit_code == 2);
+  CHECK(contains(bad_flag.err, "kubectl orka ops logs"));
+  CHECK_FALSE(contains(bad_flag.err, "`orka ops"));
+
+  // The same binary by its own name stays `orka`.
+  auto plain = orka_run({"--help"});
+  CHECK(contains(plain.out, "usage: orka [global flags]"));
+  CHECK_FALSE(contains(plain.out, "kubectl"));
+}
