@@ -36,7 +36,8 @@ struct ScaleCommand {
         cxxopts::value<long long>())
        ("force-conflicts", "with --mode apply: take ownership of spec.replicas from another "
                            "field manager")
-       ("wait", "return once the replicas exist (status.replicas == N, controller caught up)")
+       ("wait", "return once N replicas are ready (Deployment: updated and available; "
+                "StatefulSet: ready; ReplicaSet: ready and available)")
        ("timeout", "give up waiting after this long (e.g. 90s, 5m); 0: no limit",
         cxxopts::value<std::string>()->default_value("0"));
   }
@@ -102,7 +103,12 @@ struct ScaleCommand {
   Result<int> run(CommandContext& ctx) {
     CommandOutput output(ctx, json);
     request.options.cancel = ctx.cancel;
-    request.options.progress = output.progress();
+    // The last "done" event says what --wait waited for; the result line repeats it.
+    std::string waited_for;
+    request.options.progress = [&waited_for, show = output.progress()](const ProgressEvent& e) {
+      if (e.phase == "done") waited_for = e.message;
+      if (show) show(e);
+    };
     auto outcome = ctx.ops.run<ScaleOp>(request);
     output.finish();
     if (!outcome) return fail(outcome.error());
@@ -117,7 +123,7 @@ struct ScaleCommand {
       text += fmt::format(" from {} to {} replicas", *outcome->previous_replicas, outcome->replicas);
     else
       text += fmt::format(" to {} replicas", outcome->replicas);
-    if (request.options.wait) text += " (all present)";
+    if (!waited_for.empty()) text += fmt::format(" ({})", waited_for.substr(waited_for.find(": ") + 2));
     ctx.out << text << '\n';
     return 0;
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "orka/duration.hpp"
 #include "orka/missing_namespace.hpp"
 #include "orka/object_names.hpp"
@@ -189,7 +191,7 @@ Result<void> wait_for_replicas(Client& client, const Target& target, std::int32_
     } else {
       object = event.object;
     }
-    auto progress = scale_progress(object, replicas, target.display);
+    auto progress = scale_progress(object, replicas, target.display, ready_rule(target.resource));
     last_message = progress.message;
     if (progress.state == ScaleProgress::State::Failed)
       return fail(ErrorKind::Conflict, progress.message,
@@ -200,13 +202,14 @@ Result<void> wait_for_replicas(Client& client, const Target& target, std::int32_
           {{"resource", target.display},
            {"replicas", int_at(object, "/status/replicas", 0)},
            {"ready", int_at(object, "/status/readyReplicas", 0)},
+           {"available", int_at(object, "/status/availableReplicas", 0)},
            {"requested", replicas}}});
     return progress.state == ScaleProgress::State::Done ? WatchAction::Stop : WatchAction::Continue;
   };
   auto waited = list_and_watch(client, watch, handler, limits, options.cancel);
   if (!waited && waited.error().kind == ErrorKind::Timeout) {
     return fail(ErrorKind::Timeout,
-                fmt::format("{} did not reach {} replicas within {}: {}", target.display, replicas,
+                fmt::format("{} did not have {} ready replicas within {}: {}", target.display, replicas,
                             format_duration(options.timeout), last_message),
                 "check its events (`kubectl describe`) for pods that cannot be scheduled or "
                 "started");
@@ -234,11 +237,24 @@ nlohmann::json apply_body(const ApiResource& resource, const std::string& namesp
           {"spec", {{"replicas", replicas}}}};
 }
 
+ReadyRule ready_rule(const ApiResource& resource) {
+  const bool apps = resource.group == "apps" || resource.group == "extensions";
+  if (apps && resource.resource == "deployments") return ReadyRule::UpdatedAndAvailable;
+  if ((apps && resource.resource == "replicasets") ||
+      (resource.group.empty() && resource.resource == "replicationcontrollers"))
+    return ReadyRule::ReadyAndAvailable;
+  if (apps && resource.resource == "statefulsets") return ReadyRule::Ready;
+  return ReadyRule::PresentOnly;
+}
+
 ScaleProgress scale_progress(const nlohmann::json& object, std::int32_t requested,
-                             const std::string& display) {
+                             const std::string& display, ReadyRule rule) {
   const auto spec = replicas_at(object, "/spec/replicas").value_or(1);
-  const auto status = int_at(object, "/status/replicas", 0);
+  // The API omits counts that are zero.
+  const auto present = int_at(object, "/status/replicas", 0);
   const auto ready = int_at(object, "/status/readyReplicas", 0);
+  const auto available = int_at(object, "/status/availableReplicas", 0);
+  const auto updated = int_at(object, "/status/updatedReplicas", 0);
   if (spec != requested)
     return {ScaleProgress::State::Failed,
             fmt::format("spec.replicas of {} changed to {} while waiting for {}", display, spec,
@@ -250,12 +266,37 @@ ScaleProgress scale_progress(const nlohmann::json& object, std::int32_t requeste
             fmt::format("waiting for the controller of {} to observe the change (generation {}, "
                         "observed {})",
                         display, generation, observed)};
-  if (status != requested)
+  // Pods on their way out still count in status.replicas: a scale down is done when they are
+  // gone, a scale up when the new ones are ready (per kind, as `kubectl rollout status` judges).
+  bool done = present == requested;
+  std::string counts;   // what is waited for
+  std::string details;  // the other counts, while waiting
+  switch (rule) {
+    case ReadyRule::UpdatedAndAvailable:
+      done = done && updated == requested && available == requested;
+      counts = fmt::format("{} of {} updated and available", std::min(updated, available),
+                           requested);
+      details = fmt::format("{} present, {} ready", present, ready);
+      break;
+    case ReadyRule::ReadyAndAvailable:
+      done = done && ready == requested && available == requested;
+      counts = fmt::format("{} of {} ready and available", std::min(ready, available), requested);
+      details = fmt::format("{} present", present);
+      break;
+    case ReadyRule::Ready:
+      done = done && ready == requested;
+      counts = fmt::format("{} of {} ready", ready, requested);
+      details = fmt::format("{} present", present);
+      break;
+    case ReadyRule::PresentOnly:
+      counts = fmt::format("{} of {} present; its status has no ready count", present, requested);
+      break;
+  }
+  if (!done)
     return {ScaleProgress::State::Waiting,
-            fmt::format("waiting for {}: {} of {} replicas ({} ready)", display, status, requested,
-                        ready)};
-  return {ScaleProgress::State::Done,
-          fmt::format("{} has {} replicas ({} ready)", display, requested, ready)};
+            details.empty() ? fmt::format("waiting for {}: {}", display, counts)
+                            : fmt::format("waiting for {}: {} ({})", display, counts, details)};
+  return {ScaleProgress::State::Done, fmt::format("{}: {}", display, counts)};
 }
 
 std::string conflicting_manager(const std::string& message) {

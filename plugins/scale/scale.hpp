@@ -32,13 +32,24 @@ nlohmann::json apply_body(const ApiResource& resource, const std::string& namesp
 struct ScaleProgress {
   enum class State { Waiting, Done, Failed };
   State state = State::Waiting;
-  std::string message;
+  std::string message;  // the counts waited for, e.g. "2 of 3 ready (3 present)"
 };
+
+// What "ready" means for a kind, by the status fields its controller keeps.
+enum class ReadyRule {
+  UpdatedAndAvailable,  // Deployment: updatedReplicas and availableReplicas
+  ReadyAndAvailable,    // ReplicaSet, ReplicationController: readyReplicas and availableReplicas
+  Ready,                // StatefulSet: readyReplicas
+  PresentOnly,          // anything else with a scale subresource: status.replicas only
+};
+ReadyRule ready_rule(const ApiResource& resource);
+
 // Done once metadata.generation <= status.observedGeneration (when the object reports one),
-// spec.replicas == status.replicas == requested. Failed when spec.replicas no longer is the
-// requested count (another client or an autoscaler changed it).
+// spec.replicas == status.replicas == requested and, by `rule`, that many replicas ready.
+// Failed when spec.replicas no longer is the requested count (another client or an autoscaler
+// changed it).
 ScaleProgress scale_progress(const nlohmann::json& object, std::int32_t requested,
-                             const std::string& display);
+                             const std::string& display, ReadyRule rule);
 
 // The manager named in an apply conflict message ("conflict with \"helm\" using apps/v1: ..."),
 // empty when the message names none.

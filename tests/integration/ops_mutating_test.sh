@@ -48,7 +48,9 @@ jp() { kc -n "$NS" get "$1" -o jsonpath="$2"; }
 orka -n "$NS" ops scale deploy/web --replicas 3 --wait --timeout 120s >"$TMP/out" 2>"$TMP/err"
 check "scale subresource mode exits 0" [ $? -eq 0 ]
 check "scale reports the count before and after" contains "$TMP/out" "deployments.apps/web scaled from 2 to 3 replicas"
-check "scale --wait returned with 3 replicas present" [ "$(jp deploy/web '{.status.replicas}')" = 3 ]
+check "scale --wait returned with 3 replicas updated, ready and available" \
+  [ "$(jp deploy/web '{.status.replicas}/{.status.updatedReplicas}/{.status.readyReplicas}/{.status.availableReplicas}')" = 3/3/3/3 ]
+check "scale --wait says what it waited for" contains "$TMP/out" "(3 of 3 updated and available"
 
 orka -n "$NS" ops scale deploy/web --replicas 5 --current-replicas 7 >"$TMP/out" 2>"$TMP/err"
 rc=$?
@@ -76,7 +78,8 @@ check "scale apply mode --wait back to 2" [ "$(jp deploy/web '{.status.replicas}
 
 orka -n "$NS" ops scale sts/sts --replicas 3 --wait --timeout 120s >"$TMP/out" 2>"$TMP/err"
 check "scale statefulset exits 0" [ $? -eq 0 ]
-check "statefulset has 3 replicas" [ "$(jp sts/sts '{.status.replicas}')" = 3 ]
+check "statefulset has 3 ready replicas when --wait returns" [ "$(jp sts/sts '{.status.replicas}/{.status.readyReplicas}')" = 3/3 ]
+check "scale --wait on a statefulset waited for ready" contains "$TMP/out" "(3 of 3 ready"
 
 orka --kubeconfig "$RESTRICTED_KUBECONFIG" -n orka-restricted ops scale deploy/web --replicas 1 >"$TMP/out" 2>"$TMP/err"
 rc=$?

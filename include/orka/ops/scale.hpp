@@ -37,7 +37,7 @@ struct ScaleRequest {
   ScaleOptions options;
 };
 
-// Sets the replica count; with options.wait, returns once the controller caught up.
+// Sets the replica count; with options.wait, returns once that many replicas are ready.
 // Invalid fields: replicas, current_replicas (negative), force_conflicts (without Apply),
 // timeout (negative).
 struct ScaleOp : TypedOp<ScaleRequest, Result<ScaleOutcome>> {

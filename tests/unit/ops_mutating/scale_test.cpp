@@ -19,12 +19,16 @@ nlohmann::json scale_object(int replicas, const std::string& rv = "7") {
           {"status", {{"replicas", replicas}}}};
 }
 
-nlohmann::json deployment(int spec, int status, int generation = 2, int observed = 2) {
+// `ready` < 0: as many ready, updated and available as present.
+nlohmann::json deployment(int spec, int status, int generation = 2, int observed = 2,
+                          int ready = -1) {
+  if (ready < 0) ready = status;
   return {{"kind", "Deployment"},
           {"metadata", {{"name", "api"}, {"namespace", "web"}, {"generation", generation},
                         {"resourceVersion", "20"}}},
           {"spec", {{"replicas", spec}}},
-          {"status", {{"replicas", status}, {"readyReplicas", status}, {"observedGeneration", observed}}}};
+          {"status", {{"replicas", status}, {"readyReplicas", ready}, {"updatedReplicas", status},
+                      {"availableReplicas", ready}, {"observedGeneration", observed}}}};
 }
 
 nlohmann::json status(int code, const std::string& reason, const std::string& message) {
@@ -221,15 +225,54 @@ TEST_CASE("scale errors: unknown type, forbidden names the permission, bad count
   CHECK(negative.error().causes.at(0).field == "replicas");
 }
 
-TEST_CASE("scale_progress: generation, spec and status must agree") {
+TEST_CASE("scale_progress: generation, spec and status must agree, and the replicas be ready") {
   using S = scale::ScaleProgress::State;
-  CHECK(scale::scale_progress(deployment(3, 3), 3, "d").state == S::Done);
-  CHECK(scale::scale_progress(deployment(3, 1), 3, "d").state == S::Waiting);
-  CHECK(scale::scale_progress(deployment(3, 3, 3, 2), 3, "d").state == S::Waiting);
-  CHECK(scale::scale_progress(deployment(4, 3), 3, "d").state == S::Failed);
+  using R = scale::ReadyRule;
+  const auto rule = R::UpdatedAndAvailable;
+  CHECK(scale::scale_progress(deployment(3, 3), 3, "d", rule).state == S::Done);
+  CHECK(scale::scale_progress(deployment(3, 1), 3, "d", rule).state == S::Waiting);
+  CHECK(scale::scale_progress(deployment(3, 3, 3, 2), 3, "d", rule).state == S::Waiting);
+  CHECK(scale::scale_progress(deployment(4, 3), 3, "d", rule).state == S::Failed);
   nlohmann::json zero = deployment(0, 0);
   zero["status"].erase("replicas");  // the API omits zero counts
-  CHECK(scale::scale_progress(zero, 0, "d").state == S::Done);
+  CHECK(scale::scale_progress(zero, 0, "d", rule).state == S::Done);
+
+  SUBCASE("all present but not all ready is not done for the kinds that report readiness") {
+    const auto present_not_ready = deployment(3, 3, 2, 2, 1);
+    auto waiting = scale::scale_progress(present_not_ready, 3, "d", rule);
+    CHECK(waiting.state == S::Waiting);
+    CHECK(waiting.message == "waiting for d: 1 of 3 updated and available (3 present, 1 ready)");
+    CHECK(scale::scale_progress(present_not_ready, 3, "rs", R::ReadyAndAvailable).state == S::Waiting);
+    CHECK(scale::scale_progress(present_not_ready, 3, "sts", R::Ready).state == S::Waiting);
+    auto unknown = scale::scale_progress(present_not_ready, 3, "widgets.example.com/w", R::PresentOnly);
+    CHECK(unknown.state == S::Done);
+    CHECK(unknown.message == "widgets.example.com/w: 3 of 3 present; its status has no ready count");
+  }
+  SUBCASE("a Deployment with old pods not yet updated is not done") {
+    auto rolling = deployment(3, 3);
+    rolling["status"]["updatedReplicas"] = 2;
+    CHECK(scale::scale_progress(rolling, 3, "d", rule).state == S::Waiting);
+    CHECK(scale::scale_progress(rolling, 3, "d", R::Ready).state == S::Done);
+  }
+  SUBCASE("a scale down waits for the pods on their way out") {
+    auto shrinking = deployment(1, 3, 2, 2, 1);
+    shrinking["status"]["updatedReplicas"] = 1;
+    CHECK(scale::scale_progress(shrinking, 1, "d", rule).state == S::Waiting);
+  }
+}
+
+TEST_CASE("ready_rule: by group and resource") {
+  auto rule_for = [](std::string group, std::string resource) {
+    ApiResource r;
+    r.group = std::move(group);
+    r.resource = std::move(resource);
+    return scale::ready_rule(r);
+  };
+  CHECK(rule_for("apps", "deployments") == scale::ReadyRule::UpdatedAndAvailable);
+  CHECK(rule_for("apps", "statefulsets") == scale::ReadyRule::Ready);
+  CHECK(rule_for("apps", "replicasets") == scale::ReadyRule::ReadyAndAvailable);
+  CHECK(rule_for("", "replicationcontrollers") == scale::ReadyRule::ReadyAndAvailable);
+  CHECK(rule_for("example.com", "deployments") == scale::ReadyRule::PresentOnly);
 }
 
 TEST_CASE("scale --wait follows the object until status.replicas matches") {
@@ -250,7 +293,8 @@ TEST_CASE("scale --wait follows the object until status.replicas matches") {
   REQUIRE(outcome);
   REQUIRE(messages.size() == 3);
   CHECK(messages[0].find("observe") != std::string::npos);
-  CHECK(messages[1] == "waiting: waiting for deployments.apps/api: 2 of 3 replicas (2 ready)");
+  CHECK(messages[1] ==
+        "waiting: waiting for deployments.apps/api: 2 of 3 updated and available (2 present, 2 ready)");
   CHECK(messages[2].rfind("done:", 0) == 0);
 }
 
