@@ -15,27 +15,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-NS=orka-it-fault-drain-$$
-SEL="orka-fault-drain=$NS"
-TMP=$(mktemp -d)
 NODE=
 
-cleanup() {
-  local rc=$?
+fault_test_cleanup() { # rc
+  local rc=$1
   [[ -n $NODE ]] && kc uncordon "$NODE" >/dev/null 2>&1
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     for f in drain.out drain.err; do [[ -s $TMP/$f ]] && { echo "--- $f" >&2; cat "$TMP/$f" >&2; }; done
     kc -n "$NS" get pods -o wide >&2 2>&1
   fi
-  fault_test_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
+fault_test_begin drain
+SEL="orka-fault-drain=$NS"
 NODE=$(kc get nodes -o jsonpath='{.items[*].metadata.name}' | tr ' ' '\n' | sort | tail -1)
 [[ -n $NODE ]] || { NODE=; fatal "no node"; }
-create_test_namespace "$NS"
-fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
 
 PODS=(victim-a victim-b victim-c)
 for pod in "${PODS[@]}"; do

@@ -17,18 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-NS=orka-it-fault-exec-$$
-TMP=$(mktemp -d)
-
-cleanup() {
-  local rc=$?
-  fault_test_end "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-create_test_namespace "$NS"
-fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
+fault_test_begin exec
 kc -n "$NS" run sleeper --image=orka/busybox:latest --image-pull-policy=Never --restart=Never \
   -- sleep 3600 >/dev/null || fatal "create pod sleeper"
 kc -n "$NS" wait --for=condition=Ready pod/sleeper --timeout=120s >/dev/null || fatal "pod sleeper not ready"

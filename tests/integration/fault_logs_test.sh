@@ -16,21 +16,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-NS=orka-it-fault-logs-$$
-TMP=$(mktemp -d)
 FOLLOWER=
 
-cleanup() {
-  local rc=$?
+fault_test_cleanup() { # rc
+  local rc=$1
   [[ -n $FOLLOWER ]] && { kill -9 "$FOLLOWER"; wait "$FOLLOWER"; } 2>/dev/null
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     echo "--- diagnostics" >&2
     [[ -s $TMP/follow.err ]] && { echo "--- orka stderr" >&2; tail -20 "$TMP/follow.err" >&2; }
   fi
-  fault_test_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 LINE_RE='^line \([0-9][0-9]*\)$'
 numbers() { sed -n "s/$LINE_RE/\\1/p" "$1"; }
@@ -40,8 +35,7 @@ gaps() { numbers "$1" | awk 'NR > 1 && $1 != prev + 1 { printf "after %d came %d
 struck() { [[ $(fault_struck "$1") -ge 1 ]]; }
 orka_proxied() { "$ORKA" --kubeconfig "$FAULT_KUBECONFIG" -n "$NS" "$@"; }
 
-create_test_namespace "$NS"
-fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
+fault_test_begin logs
 # 5 lines a second: several lines share each second, so a resume (second precision) must skip
 # the repeats it is sent again.
 sed 's/sleep 0\.1 /sleep 0.2 /' "$FIX/log-spammer.yaml" >"$TMP/log-spammer.yaml"

@@ -15,8 +15,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-NS=orka-it-fault-pf-$$
-TMP=$(mktemp -d)
 FORWARD=
 
 stop_forward() {
@@ -29,19 +27,15 @@ stop_forward() {
   FORWARD=
 }
 
-cleanup() {
-  local rc=$?
+fault_test_cleanup() { # rc
+  local rc=$1
   stop_forward
   if [[ $rc != 0 || $FAILED != 0 ]]; then
     for f in "$TMP"/pf-*.err; do [[ -s $f ]] && { echo "--- $f" >&2; tail -15 "$f" >&2; }; done
   fi
-  fault_test_end "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-create_test_namespace "$NS"
-fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
+fault_test_begin pf
 kc -n "$NS" apply -f "$FIX/web.yaml" >/dev/null || fatal "apply web"
 kc -n "$NS" rollout status deploy/web --timeout=120s >/dev/null || fatal "deploy/web not ready"
 

@@ -16,18 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-NS=orka-it-fault-scale-$$
-TMP=$(mktemp -d)
-
-cleanup() {
-  local rc=$?
-  fault_test_end "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-create_test_namespace "$NS"
-fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
+fault_test_begin scale
 # Its pods stay Pending (no node matches): scaling and restarting it costs the nodes nothing.
 kc -n "$NS" apply -f - >/dev/null <<'YAML' || fatal "create deployment app"
 apiVersion: apps/v1

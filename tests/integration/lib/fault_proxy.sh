@@ -8,6 +8,9 @@
 #   fault_struck NAME       how many times the rule NAME really struck
 #   fault_requests          the requests the proxy saw, JSON
 #   fault_proxy_stop        ends the proxy
+#   fault_test_begin NAME   a fault test's start: NS (orka-it-fault-NAME-PID) and TMP, the
+#                           EXIT trap (the test's own fault_test_cleanup RC first, when it
+#                           defines one, then fault_test_end), the namespace and the proxy
 #   fault_test_end RC       the end of a fault test's EXIT trap, after its own clean-up: on a
 #                           failure the proxy's rule statistics and log, then the proxy stopped
 #                           and finish_test (lib/bounded.sh)
@@ -78,6 +81,21 @@ fault_proxy_stop() {
 # Ends every WebSocket or SPDY session the proxy relays now (a port-forward's shared SPDY
 # connection, so that the next local connection needs a new upgrade); prints how many.
 fault_cut_sessions() { curl -sS --max-time 15 -X POST "$FAULT_PROXY_CONTROL/cut-sessions" | jq -r .cut; }
+
+fault_test_begin() {
+  NS=orka-it-fault-$1-$$
+  TMP=$(mktemp -d)
+  trap 'fault_test_exit $?' EXIT
+  trap 'exit 130' INT TERM
+  create_test_namespace "$NS"
+  fault_proxy_start "$TMP/proxy" || fatal "fault proxy"
+}
+
+fault_test_exit() {
+  local rc=$1
+  if declare -F fault_test_cleanup >/dev/null; then fault_test_cleanup "$rc"; fi
+  fault_test_end "$rc"
+}
 
 fault_test_end() {
   local rc=$1
