@@ -13,32 +13,9 @@
 
 #include "orka/cancel.hpp"
 #include "orka/client.hpp"
+#include "scripted_byte_stream.hpp"
 
 namespace orka::testing {
-
-// A body delivered in the given pieces, then ending cleanly or with a transport error.
-class ScriptedByteStream final : public ByteStream {
- public:
-  ScriptedByteStream(std::vector<std::string> pieces, bool ends_with_error)
-      : pieces_(pieces.begin(), pieces.end()), error_(ends_with_error) {}
-  Result<std::size_t> read(char* buffer, std::size_t size) override {
-    if (pieces_.empty()) {
-      if (error_) return fail(ErrorKind::Transport, "connection reset by peer");
-      return 0;
-    }
-    std::string& front = pieces_.front();
-    std::size_t n = std::min(size, front.size());
-    std::copy_n(front.data(), n, buffer);
-    front.erase(0, n);
-    if (front.empty()) pieces_.pop_front();
-    return n;
-  }
-  void close() noexcept override {}
-
- private:
-  std::deque<std::string> pieces_;
-  bool error_;
-};
 
 // A WebSocket whose received messages are scripted; what the client sends is recorded. Like
 // the real client's, its receive() returns Cancelled once the token it was opened with is.

@@ -17,30 +17,12 @@
 #include <nlohmann/json.hpp>
 
 #include "mock_client.hpp"
+#include "scripted_byte_stream.hpp"
 #include "orka/transport_choice.hpp"
 #include "orka/discovery.hpp"
 #include "orka/services.hpp"
 
 namespace orka::testing {
-
-class ScriptedStream final : public ByteStream {
- public:
-  explicit ScriptedStream(std::vector<std::string> pieces)
-      : pieces_(pieces.begin(), pieces.end()) {}
-  Result<std::size_t> read(char* buffer, std::size_t size) override {
-    if (pieces_.empty()) return 0;
-    std::string& front = pieces_.front();
-    std::size_t n = std::min(size, front.size());
-    std::copy_n(front.data(), n, buffer);
-    front.erase(0, n);
-    if (front.empty()) pieces_.pop_front();
-    return n;
-  }
-  void close() noexcept override {}
-
- private:
-  std::deque<std::string> pieces_;
-};
 
 // One line of a watch stream.
 inline std::string watch_line(const std::string& type, const nlohmann::json& object) {
@@ -114,7 +96,7 @@ class FakeApi {
     if (streams_.empty()) return fail(ErrorKind::Transport, "no more scripted watch streams");
     auto lines = std::move(streams_.front());
     streams_.pop_front();
-    return std::unique_ptr<ByteStream>(new ScriptedStream(std::move(lines)));
+    return std::unique_ptr<ByteStream>(new ScriptedByteStream(std::move(lines)));
   }
 
   std::vector<Request> requests() const {
