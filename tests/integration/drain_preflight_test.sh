@@ -128,6 +128,7 @@ echo "pods: web $WEB; scratch $SCRATCH; agent $AGENT; loner"
 # ------------------------------------------------------------------ the pre-flight, no flags
 timeout 120 "$ORKA" ops drain "$NODE" --dry-run --pod-selector "$SEL" >"$TMP/out" 2>"$TMP/err"
 rc=$?
+echo "--- the pre-flight's output (stdout, then stderr)"; cat "$TMP/out" "$TMP/err"; echo "---"
 check "a pre-flight with blockers exits 1 (exit $rc)" [ $rc -eq 1 ]
 for pod in $WEB; do
   check "lists $pod as evicted, held by the budget" contains "$TMP/out" \
@@ -154,15 +155,16 @@ check "the hint says which flags and which budget" contains "$TMP/err" \
 timeout 120 "$ORKA" ops drain "$NODE" --dry-run --pod-selector "$SEL" --json >"$TMP/json.out" 2>"$TMP/json.err"
 rc=$?
 check "--json: exits 1 (exit $rc)" [ $rc -eq 1 ]
-check "--json: every line is JSON" jq -e . "$TMP/json.out" >/dev/null
+jq_true() { jq "$@" >/dev/null; }
+check "--json: every line is JSON" jq_true -e . "$TMP/json.out"
 check "--json: one preview per pod" [ "$(jq -s '[.[] | select(.event == "preview")] | length' "$TMP/json.out")" = 5 ]
-check "--json: the budget blocker with its numbers" jq -se --arg ns "$NS" \
+check "--json: the budget blocker with its numbers" jq_true -se --arg ns "$NS" \
   'any(.[]; .event == "blocker" and .kind == "pdb" and .namespace == $ns and .name == "web" and
        .disruptionsAllowed == 0 and .currentHealthy == 2 and .desiredHealthy == 2 and
        .expectedPods == 2 and (.pods | length) == 2)' "$TMP/json.out"
-check "--json: the flag blockers" jq -se \
+check "--json: the flag blockers" jq_true -se \
   '[.[] | select(.event == "blocker" and .kind == "flag") | .flag] == ["--ignore-daemonsets", "--force", "--delete-emptydir-data"]' "$TMP/json.out"
-check "--json: the summary says it would not drain" jq -se --arg ns "$NS" \
+check "--json: the summary says it would not drain" jq_true -se --arg ns "$NS" \
   'any(.[]; .event == "preflight" and .would_drain == false and .blocking_budgets == [$ns + "/web"])' "$TMP/json.out"
 
 # ------------------------------------------------- with the flags: only the budget is left
