@@ -210,22 +210,24 @@ class Drainer {
     bool empty_selector_selects_all = true;  // policy/v1; policy/v1beta1's selects nothing
   };
 
-  // Every PodDisruptionBudget in the cluster, in one list call: policy/v1, or policy/v1beta1
-  // on a server without it (Kubernetes 1.20 and older).
+  // Every PodDisruptionBudget in the cluster, in one list call at the version discovery
+  // prefers: policy/v1, or policy/v1beta1 on Kubernetes 1.20 and older. None when the cluster
+  // serves no budgets.
   Result<ListedBudgets> list_budgets() {
-    for (const char* version : {"v1", "v1beta1"}) {
-      auto list = get_json(client_,
-                           ApiPath::group_version("policy", version).segment("poddisruptionbudgets"),
-                           options_.cancel, permission("list", "policy", "poddisruptionbudgets"));
-      if (!list && list.error().kind == ErrorKind::NotFound && std::string_view(version) == "v1")
-        continue;
-      if (!list) return fail(list.error());
-      ListedBudgets listed;
-      listed.empty_selector_selects_all = std::string_view(version) == "v1";
-      for (const auto& item : json_array(*list, "items")) listed.items.push_back(item);
-      return listed;
-    }
-    return fail(ErrorKind::NotFound, "the server serves no PodDisruptionBudgets");
+    auto discovery = services_.discovery();
+    if (!discovery) return fail(discovery.error());
+    auto resource = (*discovery)->resolve("poddisruptionbudgets.policy", options_.cancel);
+    if (!resource && resource.error().kind == ErrorKind::NotFound) return ListedBudgets{};
+    if (!resource) return fail(resource.error());
+    auto list = get_json(client_,
+                         ApiPath::group_version("policy", resource->version)
+                             .segment("poddisruptionbudgets"),
+                         options_.cancel, permission("list", "policy", "poddisruptionbudgets"));
+    if (!list) return fail(list.error());
+    ListedBudgets listed;
+    listed.empty_selector_selects_all = resource->version != "v1beta1";
+    for (const auto& item : json_array(*list, "items")) listed.items.push_back(item);
+    return listed;
   }
 
   // The pre-flight: every pod on the node and what the drain would do to it, then every
@@ -276,50 +278,22 @@ class Drainer {
                                          "eviction subresource refuses",
                                          overlap.budgets.size());
 
+    // The outcome says what the real drain would report: the pods it would evict (or delete)
+    // and those it would skip, with the same reasons.
     DrainOutcome outcome;
     outcome.node = node_;
-    std::vector<std::pair<std::string, std::vector<std::string>>> refusals;
-    std::size_t refused = 0;
+    for (const auto& pod : plan->to_evict) outcome.evicted.push_back(pod_key(pod));
+    outcome.skipped = plan->skipped;
     for (const auto& preview : *previews) {
-      const auto held = held_by.find(preview.key);
-      std::string what;
-      nlohmann::json data = {{"pod", preview.key}, {"action", action_name(preview.action)}};
-      switch (preview.action) {
-        case PodAction::Evict: what = "would be evicted"; break;
-        case PodAction::Delete: what = "would be deleted (" + deleting_why + ")"; break;
-        case PodAction::SkipDaemonSet: what = "skipped: DaemonSet-managed"; break;
-        case PodAction::SkipMirror: what = "skipped: mirror pod (the kubelet runs it)"; break;
-        case PodAction::SkipTerminating: what = std::string("skipped: ") + kTerminatingSkip; break;
-        case PodAction::Refuse: {
-          ++refused;
-          std::vector<std::string> needed;
-          for (const auto& reason : preview.refusals) {
-            const std::string flag = flag_for_refusal(reason);
-            needed.push_back(flag.empty() ? reason : flag);
-            auto group = std::find_if(refusals.begin(), refusals.end(),
-                                      [&](const auto& entry) { return entry.first == reason; });
-            if (group == refusals.end()) group = refusals.insert(refusals.end(), {reason, {}});
-            group->second.push_back(preview.key);
-          }
-          what = fmt::format("refused: needs {}", fmt::join(needed, ", "));
-          if (preview.with_flags != PodAction::Refuse)
-            what += fmt::format(" (then: {})", action_name(preview.with_flags));
-          data["needs"] = needed;
-          data["then"] = action_name(preview.with_flags);
-          break;
-        }
-      }
-      if (preview.action == PodAction::Evict || preview.action == PodAction::Delete)
-        outcome.evicted.push_back(preview.key);
-      else if (preview.action != PodAction::Refuse)
-        outcome.skipped.push_back(preview.key + ": " + what.substr(std::string("skipped: ").size()));
-      if (held != held_by.end()) {
-        what += "; " + held->second;
+      auto [message, data] = describe_preview(preview, deleting_why);
+      if (auto held = held_by.find(preview.key); held != held_by.end()) {
+        message += "; " + held->second;
         data["held_by_budget"] = held->second;
       }
-      report("preview", fmt::format("pod {}: {}", preview.key, what), std::move(data));
+      report("preview", std::move(message), std::move(data));
     }
 
+    const auto refusals = group_refusals(*previews);
     std::vector<std::string> flags_needed;
     for (const auto& [reason, keys] : refusals) {
       const std::string flag = flag_for_refusal(reason);
@@ -347,7 +321,10 @@ class Drainer {
              {{"kind", "pdb-overlap"}, {"pod", overlap.pod}, {"budgets", overlap.budgets}});
     }
 
-    const bool clear = refusals.empty() && budget_names.empty();
+    const std::size_t refused = static_cast<std::size_t>(
+        std::count_if(previews->begin(), previews->end(),
+                      [](const PodPreview& preview) { return preview.action == PodAction::Refuse; }));
+    const bool clear = refused == 0 && budget_names.empty();
     report("preflight",
            clear ? fmt::format("node/{} can be drained", node_)
                  : fmt::format("node/{} cannot be drained", node_),
@@ -357,33 +334,7 @@ class Drainer {
             {"flags_needed", flags_needed}, {"blocking_budgets", budget_names},
             {"budgets_checked", budgets_checked}});
     if (clear) return outcome;
-
-    std::vector<std::string> parts;
-    std::vector<std::string> todo;
-    if (refused > 0) {
-      parts.push_back(fmt::format("{} {} {} ({})", refused, refused == 1 ? "pod" : "pods",
-                                  refused == 1 ? "needs a flag" : "need flags",
-                                  fmt::join(flags_needed, ", ")));
-      todo.push_back(fmt::format("add {}", fmt::join(flags_needed, " ")));
-    }
-    if (!budget_names.empty()) {
-      parts.push_back(fmt::format("{} {} {} ({})", budget_names.size(),
-                                  budget_names.size() == 1 ? "PodDisruptionBudget"
-                                                           : "PodDisruptionBudgets",
-                                  budget_names.size() == 1 ? "blocks evictions" : "block evictions",
-                                  fmt::join(budget_names, ", ")));
-      todo.push_back(fmt::format(
-          "look at PodDisruptionBudget {}: wait until more of its pods are healthy, add "
-          "replicas elsewhere, or relax it (`kubectl -n {} get pdb {} -o yaml`)",
-          budget_names.front(), budget_names.front().substr(0, budget_names.front().find('/')),
-          budget_names.front().substr(budget_names.front().find('/') + 1)));
-    }
-    Error error = make_error(
-        ErrorKind::Refused,
-        fmt::format("dry run: the drain of node \"{}\" would not go through: {}; nothing was changed",
-                    node_, fmt::join(parts, "; ")));
-    error.hint = fmt::format("{}", fmt::join(todo, "; "));
-    return fail(std::move(error));
+    return fail(preflight_refusal(node_, refused, flags_needed, budget_names));
   }
 
   Result<bool> daemonset_exists(const std::string& ns, const std::string& name) {

@@ -119,6 +119,47 @@ Result<std::vector<PodPreview>> preview_pods(const std::vector<nlohmann::json>& 
   return previews;
 }
 
+std::pair<std::string, nlohmann::json> describe_preview(const PodPreview& preview,
+                                                       const std::string& deleting_why) {
+  nlohmann::json data = {{"pod", preview.key}, {"action", action_name(preview.action)}};
+  std::string what;
+  switch (preview.action) {
+    case PodAction::Evict: what = "would be evicted"; break;
+    case PodAction::Delete: what = "would be deleted (" + deleting_why + ")"; break;
+    case PodAction::SkipDaemonSet: what = "skipped: DaemonSet-managed"; break;
+    case PodAction::SkipMirror: what = "skipped: mirror pod (the kubelet runs it)"; break;
+    case PodAction::SkipTerminating: what = std::string("skipped: ") + kTerminatingSkip; break;
+    case PodAction::Refuse: {
+      std::vector<std::string> needed;
+      for (const auto& reason : preview.refusals) {
+        const std::string flag = flag_for_refusal(reason);
+        needed.push_back(flag.empty() ? reason : flag);
+      }
+      what = fmt::format("refused: needs {}", fmt::join(needed, ", "));
+      if (preview.with_flags != PodAction::Refuse)
+        what += fmt::format(" (then: {})", action_name(preview.with_flags));
+      data["needs"] = needed;
+      data["then"] = action_name(preview.with_flags);
+      break;
+    }
+  }
+  return {fmt::format("pod {}: {}", preview.key, what), std::move(data)};
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> group_refusals(
+    const std::vector<PodPreview>& previews) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const auto& preview : previews) {
+    for (const auto& reason : preview.refusals) {
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& entry) { return entry.first == reason; });
+      if (group == groups.end()) group = groups.insert(groups.end(), {reason, {}});
+      group->second.push_back(preview.key);
+    }
+  }
+  return groups;
+}
+
 BudgetCheck check_budgets(const std::vector<nlohmann::json>& pods_to_evict,
                           const std::vector<nlohmann::json>& budgets,
                           bool empty_selector_selects_all) {
@@ -173,6 +214,39 @@ std::string describe_overlapping(const OverlappingBudgets& overlap) {
       "pod {} is selected by {} PodDisruptionBudgets ({}): the eviction subresource refuses "
       "to evict a pod more than one budget selects",
       overlap.pod, overlap.budgets.size(), fmt::join(overlap.budgets, ", "));
+}
+
+Error preflight_refusal(const std::string& node, std::size_t refused_pods,
+                        const std::vector<std::string>& flags_needed,
+                        const std::vector<std::string>& blocking_budgets) {
+  std::vector<std::string> blockers;
+  std::vector<std::string> todo;
+  if (refused_pods > 0) {
+    blockers.push_back(fmt::format("{} {} ({})", refused_pods,
+                                   refused_pods == 1 ? "pod needs a flag" : "pods need flags",
+                                   fmt::join(flags_needed, ", ")));
+    todo.push_back(fmt::format("add {}", fmt::join(flags_needed, " ")));
+  }
+  if (!blocking_budgets.empty()) {
+    const bool one = blocking_budgets.size() == 1;
+    blockers.push_back(fmt::format("{} {} ({})", blocking_budgets.size(),
+                                   one ? "PodDisruptionBudget blocks evictions"
+                                       : "PodDisruptionBudgets block evictions",
+                                   fmt::join(blocking_budgets, ", ")));
+    const std::string& first = blocking_budgets.front();
+    const auto slash = first.find('/');
+    todo.push_back(fmt::format(
+        "look at PodDisruptionBudget {}{}: wait until more of its pods are healthy, add replicas "
+        "elsewhere, or relax it (`kubectl -n {} get pdb {} -o yaml`)",
+        first, one ? "" : " (and the others named above)", first.substr(0, slash),
+        first.substr(slash + 1)));
+  }
+  Error error = make_error(
+      ErrorKind::Refused,
+      fmt::format("dry run: the drain of node \"{}\" would not go through: {}; nothing was changed",
+                  node, fmt::join(blockers, "; ")));
+  error.hint = fmt::format("{}", fmt::join(todo, "; "));
+  return error;
 }
 
 }  // namespace orka::drain

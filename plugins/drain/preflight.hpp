@@ -49,6 +49,16 @@ Result<std::vector<PodPreview>> preview_pods(const std::vector<nlohmann::json>& 
                                              const DaemonSetExists& daemonset_exists,
                                              bool evicting);
 
+// The line and the event data for one pod ("pod ns/a: refused: needs --force (then: evict)";
+// {"pod", "action", and for a refused pod "needs", "then"}). `deleting_why`: why a pod would be
+// deleted rather than evicted.
+std::pair<std::string, nlohmann::json> describe_preview(const PodPreview& preview,
+                                                       const std::string& deleting_why);
+
+// Refusal reason → the pods it stops, in the order met (a pod under each of its reasons).
+std::vector<std::pair<std::string, std::vector<std::string>>> group_refusals(
+    const std::vector<PodPreview>& previews);
+
 // A PodDisruptionBudget that would refuse the eviction of pods on the node.
 struct BudgetBlocker {
   std::string namespace_;
@@ -85,5 +95,11 @@ BudgetCheck check_budgets(const std::vector<nlohmann::json>& pods_to_evict,
 // disruptions (currentHealthy 2, desiredHealthy 2, expectedPods 2): holds ns/web-1").
 std::string describe_budget_blocker(const BudgetBlocker& blocker);
 std::string describe_overlapping(const OverlappingBudgets& overlap);
+
+// The pre-flight's verdict when something blocks: Refused (exit 1), naming the blockers, with a
+// hint saying which flags to add and which budget to look at.
+Error preflight_refusal(const std::string& node, std::size_t refused_pods,
+                        const std::vector<std::string>& flags_needed,
+                        const std::vector<std::string>& blocking_budgets);
 
 }  // namespace orka::drain

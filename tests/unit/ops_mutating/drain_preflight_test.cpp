@@ -191,7 +191,8 @@ TEST_CASE("drain --dry-run pre-flight: every pod, every blocker with the budget'
                              with_emptydir(ready_pod("cache-1", "ReplicaSet", "cache")),
                              mirror_pod("etcd-n1")}}});
   cluster.api.on("GET", "/apis/apps/v1/namespaces/web/daemonsets/", 200, {{"kind", "DaemonSet"}});
-  // A Kubernetes 1.20 server: no policy/v1 (404 from the fake: no route), budgets at v1beta1.
+  // A Kubernetes 1.20 server: budgets at policy/v1beta1 only.
+  cluster.services.fake_discovery().serve_at("poddisruptionbudgets", "v1beta1");
   cluster.api.on("GET", kBudgetsV1beta1, 200,
                  {{"items", {budget("web", app_selector("web"), 0, 1, 1, 1),
                              budget("cache", app_selector("cache"), 1, 2, 1, 2)}}});
@@ -237,8 +238,9 @@ TEST_CASE("drain --dry-run pre-flight: every pod, every blocker with the budget'
   CHECK(summary[0].data["would_drain"] == false);
   CHECK(summary[0].data["budgets_checked"] == true);
 
-  // One list call per version, cluster-wide; nothing written, not even the cordon.
-  CHECK(cluster.api.find("GET", kBudgetsV1).size() == 1);
+  // One cluster-wide list call at the version discovery names; nothing written, not even the
+  // cordon.
+  CHECK(cluster.api.find("GET", "/apis/policy/").size() == 1);
   CHECK(cluster.api.find("GET", kBudgetsV1beta1).size() == 1);
   expect_no_writes(cluster);
 }
@@ -263,7 +265,22 @@ TEST_CASE("drain --dry-run pre-flight that would go through: exit 0, the outcome
   CHECK(outcome->skipped == std::vector<std::string>{"web/agent: DaemonSet-managed"});
   CHECK(events.of("blocker").empty());
   CHECK(events.of("preflight").at(0).data["would_drain"] == true);
-  CHECK(cluster.api.find("GET", kBudgetsV1beta1).empty());
+  CHECK(cluster.api.find("GET", "/apis/policy/").size() == 1);
+  expect_no_writes(cluster);
+}
+
+TEST_CASE("drain --dry-run on a cluster that serves no budgets: nothing to list, nothing blocks") {
+  MockedCluster cluster;
+  cluster.services.fake_discovery().serve_at("poddisruptionbudgets", "");
+  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
+  cluster.api.on("GET", kNodePods, 200, {{"items", {ready_pod("web-1")}}});
+  DrainOptions options;
+  options.dry_run = true;
+  drain::DrainOps ops(cluster.services);
+  auto outcome = ops.run(DrainRequest{"n1", options});
+  REQUIRE(outcome);
+  CHECK(outcome->evicted == std::vector<std::string>{"web/web-1"});
+  CHECK(cluster.api.find("GET", "/apis/policy/").empty());
   expect_no_writes(cluster);
 }
 
@@ -305,4 +322,20 @@ TEST_CASE("drain --dry-run says so when the budgets cannot be listed, and still 
   CHECK(warnings[0].message.find("PodDisruptionBudgets were not checked") != std::string::npos);
   CHECK(events.of("preflight").at(0).data["budgets_checked"] == false);
   expect_no_writes(cluster);
+}
+
+TEST_CASE("pre-flight verdict: one pod, two budgets; and budgets alone") {
+  const Error both = drain::preflight_refusal("n1", 1, {"--force"}, {"web/a", "db/b"});
+  CHECK(both.kind == ErrorKind::Refused);
+  CHECK(both.message ==
+        "dry run: the drain of node \"n1\" would not go through: 1 pod needs a flag (--force); 2 "
+        "PodDisruptionBudgets block evictions (web/a, db/b); nothing was changed");
+  CHECK(both.hint ==
+        "add --force; look at PodDisruptionBudget web/a (and the others named above): wait until "
+        "more of its pods are healthy, add replicas elsewhere, or relax it (`kubectl -n web get pdb "
+        "a -o yaml`)");
+  const Error budgets_only = drain::preflight_refusal("n1", 0, {}, {"web/a"});
+  CHECK(budgets_only.message.find("would not go through: 1 PodDisruptionBudget blocks evictions (web/a);") !=
+        std::string::npos);
+  CHECK(budgets_only.hint.find("look at PodDisruptionBudget web/a:") == 0);
 }
