@@ -77,6 +77,21 @@ struct Events {
   }
 };
 
+// Node n1 runs `pods`; every DaemonSet they name exists.
+void node_with_pods(MockedCluster& cluster, const std::vector<nlohmann::json>& pods) {
+  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
+  cluster.api.on("GET", kNodePods, 200, {{"items", pods}});
+  cluster.api.on("GET", "/apis/apps/v1/namespaces/web/daemonsets/", 200, {{"kind", "DaemonSet"}});
+}
+
+// The pre-flight of n1 with `options`, its events recorded in `events`.
+Result<DrainOutcome> preflight_n1(MockedCluster& cluster, DrainOptions options, Events& events) {
+  options.dry_run = true;
+  options.progress = events.recorder();
+  drain::DrainOps ops(cluster.services);
+  return ops.run(DrainRequest{"n1", options});
+}
+
 void expect_no_writes(const MockedCluster& cluster) {
   CHECK(cluster.api.count("PATCH") == 0);
   CHECK(cluster.api.count("POST") == 0);
@@ -184,24 +199,17 @@ TEST_CASE("pod preview: every refusal a pod meets, and what then happens to it")
 
 TEST_CASE("drain --dry-run pre-flight: every pod, every blocker with the budget's numbers, no write") {
   MockedCluster cluster;
-  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
-  cluster.api.on("GET", kNodePods, 200,
-                 {{"items", {ready_pod("web-1"), ready_pod("agent", "DaemonSet"),
-                             ready_pod("loner", "", "loner"),
-                             with_emptydir(ready_pod("cache-1", "ReplicaSet", "cache")),
-                             mirror_pod("etcd-n1")}}});
-  cluster.api.on("GET", "/apis/apps/v1/namespaces/web/daemonsets/", 200, {{"kind", "DaemonSet"}});
+  node_with_pods(cluster, {ready_pod("web-1"), ready_pod("agent", "DaemonSet"),
+                           ready_pod("loner", "", "loner"),
+                           with_emptydir(ready_pod("cache-1", "ReplicaSet", "cache")),
+                           mirror_pod("etcd-n1")});
   // A Kubernetes 1.20 server: budgets at policy/v1beta1 only.
   cluster.services.fake_discovery().serve_at("poddisruptionbudgets", "v1beta1");
   cluster.api.on("GET", kBudgetsV1beta1, 200,
                  {{"items", {budget("web", app_selector("web"), 0, 1, 1, 1),
                              budget("cache", app_selector("cache"), 1, 2, 1, 2)}}});
   Events events;
-  DrainOptions options;
-  options.dry_run = true;
-  options.progress = events.recorder();
-  drain::DrainOps ops(cluster.services);
-  auto outcome = ops.run(DrainRequest{"n1", options});
+  auto outcome = preflight_n1(cluster, {}, events);
 
   REQUIRE_FALSE(outcome);
   CHECK(outcome.error().kind == ErrorKind::Refused);
@@ -247,19 +255,13 @@ TEST_CASE("drain --dry-run pre-flight: every pod, every blocker with the budget'
 
 TEST_CASE("drain --dry-run pre-flight that would go through: exit 0, the outcome lists every pod") {
   MockedCluster cluster;
-  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
-  cluster.api.on("GET", kNodePods, 200,
-                 {{"items", {ready_pod("web-1"), ready_pod("agent", "DaemonSet"),
-                             with_emptydir(ready_pod("loner", "", "loner"))}}});
-  cluster.api.on("GET", "/apis/apps/v1/namespaces/web/daemonsets/", 200, {{"kind", "DaemonSet"}});
+  node_with_pods(cluster, {ready_pod("web-1"), ready_pod("agent", "DaemonSet"),
+                           with_emptydir(ready_pod("loner", "", "loner"))});
   cluster.api.on("GET", kBudgetsV1, 200, {{"items", {budget("web", app_selector("web"), 1)}}});
   Events events;
   DrainOptions options;
-  options.dry_run = true;
   options.ignore_daemonsets = options.delete_emptydir_data = options.force = true;
-  options.progress = events.recorder();
-  drain::DrainOps ops(cluster.services);
-  auto outcome = ops.run(DrainRequest{"n1", options});
+  auto outcome = preflight_n1(cluster, options, events);
   REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().message));
   CHECK(outcome->evicted == std::vector<std::string>{"web/web-1", "web/loner"});
   CHECK(outcome->skipped == std::vector<std::string>{"web/agent: DaemonSet-managed"});
@@ -272,12 +274,9 @@ TEST_CASE("drain --dry-run pre-flight that would go through: exit 0, the outcome
 TEST_CASE("drain --dry-run on a cluster that serves no budgets: nothing to list, nothing blocks") {
   MockedCluster cluster;
   cluster.services.fake_discovery().serve_at("poddisruptionbudgets", "");
-  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
-  cluster.api.on("GET", kNodePods, 200, {{"items", {ready_pod("web-1")}}});
-  DrainOptions options;
-  options.dry_run = true;
-  drain::DrainOps ops(cluster.services);
-  auto outcome = ops.run(DrainRequest{"n1", options});
+  node_with_pods(cluster, {ready_pod("web-1")});
+  Events events;
+  auto outcome = preflight_n1(cluster, {}, events);
   REQUIRE(outcome);
   CHECK(outcome->evicted == std::vector<std::string>{"web/web-1"});
   CHECK(cluster.api.find("GET", "/apis/policy/").empty());
@@ -287,14 +286,9 @@ TEST_CASE("drain --dry-run on a cluster that serves no budgets: nothing to list,
 TEST_CASE("drain --dry-run on a cluster without eviction: pods would be deleted, budgets not asked") {
   MockedCluster cluster;
   cluster.services.fake_discovery().eviction_group_version = std::nullopt;
-  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
-  cluster.api.on("GET", kNodePods, 200, {{"items", {ready_pod("web-1")}}});
+  node_with_pods(cluster, {ready_pod("web-1")});
   Events events;
-  DrainOptions options;
-  options.dry_run = true;
-  options.progress = events.recorder();
-  drain::DrainOps ops(cluster.services);
-  auto outcome = ops.run(DrainRequest{"n1", options});
+  auto outcome = preflight_n1(cluster, {}, events);
   REQUIRE(outcome);
   CHECK(outcome->evicted == std::vector<std::string>{"web/web-1"});
   CHECK(events.preview_of("web/web-1")->message ==
@@ -305,17 +299,12 @@ TEST_CASE("drain --dry-run on a cluster without eviction: pods would be deleted,
 
 TEST_CASE("drain --dry-run says so when the budgets cannot be listed, and still writes nothing") {
   MockedCluster cluster;
-  cluster.api.on("GET", "/api/v1/nodes/n1", 200, {{"spec", nlohmann::json::object()}});
-  cluster.api.on("GET", kNodePods, 200, {{"items", {ready_pod("web-1")}}});
+  node_with_pods(cluster, {ready_pod("web-1")});
   cluster.api.on("GET", kBudgetsV1, 403,
                  {{"kind", "Status"}, {"code", 403}, {"reason", "Forbidden"},
                   {"message", "poddisruptionbudgets.policy is forbidden"}});
   Events events;
-  DrainOptions options;
-  options.dry_run = true;
-  options.progress = events.recorder();
-  drain::DrainOps ops(cluster.services);
-  auto outcome = ops.run(DrainRequest{"n1", options});
+  auto outcome = preflight_n1(cluster, {}, events);
   REQUIRE(outcome);
   const auto warnings = events.of("warning");
   REQUIRE(warnings.size() == 1);
