@@ -47,7 +47,9 @@ struct DrainCommand {
        ("parallel", "evictions in flight at once (a pod a PodDisruptionBudget holds back does not "
                     "hold a place while it waits)",
         cxxopts::value<long long>()->default_value(std::to_string(kDefaultDrainParallel)))
-       ("dry-run", "show what would be evicted and refused; change nothing");
+       ("dry-run", "pre-flight: list every pod and what would happen to it, and every blocker "
+                   "(flags needed, PodDisruptionBudgets allowing no disruption); exit 1 when "
+                   "the drain would not go through; change nothing (not even the cordon)");
   }
   static std::string_view flag_for(std::string_view field) {
     if (field == "grace_period_seconds") return "--grace-period";
@@ -104,8 +106,11 @@ struct DrainCommand {
     // What each pod came to stays on screen; "blocked" and "waiting" pass on the status line.
     CommandOutput output(ctx, json,
                          {.kept = {"cordoned", "warning", "evicting", "evicted",
-                                   "namespace-terminating", "deleted", "gone", "would-evict",
-                                   "failed", "info"},
+                                   "namespace-terminating", "deleted", "gone", "preview",
+                                   "blocker", "failed", "info"},
+                          // "preflight" is the dry run's summary for JSON readers; the
+                          // result line (or the error) says it to people.
+                          .live = {"blocked", "waiting"},
                           .on_stdout = true});
     request.options.cancel = ctx.cancel;
     request.options.progress = output.progress();
@@ -116,8 +121,15 @@ struct DrainCommand {
       output.write_json(drain_result_json(*outcome, request.options.dry_run));
       return 0;
     }
-    ctx.out << "node/" << outcome->node << " drained"
-            << (request.options.dry_run ? " (dry run: nothing was changed)" : "");
+    if (request.options.dry_run) {
+      ctx.out << fmt::format("node/{} can be drained: {} {} would go, {} skipped (dry run: "
+                             "nothing was changed)\n",
+                             outcome->node, outcome->evicted.size(),
+                             outcome->evicted.size() == 1 ? "pod" : "pods",
+                             outcome->skipped.size());
+      return 0;
+    }
+    ctx.out << "node/" << outcome->node << " drained";
     if (!outcome->left_with_namespace.empty())
       ctx.out << fmt::format(" ({} went with their namespace's deletion instead of an eviction: {})",
                              outcome->left_with_namespace.size(),

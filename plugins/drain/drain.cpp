@@ -1,4 +1,5 @@
 #include "drain.hpp"
+#include "preflight.hpp"
 
 #include <fmt/format.h>
 
@@ -90,52 +91,29 @@ class Drainer {
       if (error.kind == ErrorKind::NotFound) error.message = "node \"" + node_ + "\" not found";
       return fail(std::move(error));
     }
-    if (!options_.dry_run) {
-      auto cordoned = set_unschedulable(client_, node_, true, options_.cancel);
-      if (!cordoned) return fail(cordoned.error());
-      report("cordoned",
-             fmt::format("node/{} {}cordoned", node_, cordoned->changed ? "" : "already "),
-             {{"node", node_}, {"changed", cordoned->changed}});
-    }
+    // A dry run is a pre-flight: it reads, reports and decides, and never writes.
+    if (options_.dry_run) return preflight();
+    auto cordoned = set_unschedulable(client_, node_, true, options_.cancel);
+    if (!cordoned) return fail(cordoned.error());
+    report("cordoned",
+           fmt::format("node/{} {}cordoned", node_, cordoned->changed ? "" : "already "),
+           {{"node", node_}, {"changed", cordoned->changed}});
 
     auto pods = list_pods();
     if (!pods) return fail(pods.error());
-    FilterFlags flags;
-    flags.ignore_daemonsets = options_.ignore_daemonsets;
-    flags.delete_emptydir_data = options_.delete_emptydir_data;
-    flags.force = options_.force;
-    flags.skip_wait_for_delete_timeout_seconds = options_.skip_wait_for_delete_timeout_seconds;
-    auto plan = plan_drain(*pods, flags, [this](const std::string& ns, const std::string& name) {
-      return daemonset_exists(ns, name);
-    });
+    auto plan = plan_drain(*pods, filter_flags(), daemonset_lookup());
     if (!plan) return fail(plan.error());
-    for (const auto& [warning, keys] : plan->warnings)
-      report("warning", "Warning: " + warning + ": " + join(keys, keys.size()),
-             {{"warning", warning}, {"pods", keys}});
+    report_warnings(*plan);
     if (!plan->refusals.empty()) return fail(refusal_error(*plan));
 
     DrainOutcome outcome;
     outcome.node = node_;
     outcome.skipped = plan->skipped;
-    if (options_.dry_run) {
-      for (const auto& pod : plan->to_evict) {
-        outcome.evicted.push_back(pod_key(pod));
-        report("would-evict", "would evict pod " + pod_key(pod) + " (dry run)",
-               {{"pod", pod_key(pod)}});
-      }
-      return outcome;
-    }
 
-    std::optional<std::string> eviction_version;
-    if (!options_.disable_eviction) {
-      auto discovery = services_.discovery();
-      if (!discovery) return fail(discovery.error());
-      auto version = (*discovery)->subresource_group_version("pods", "eviction", options_.cancel);
-      if (!version) return fail(version.error());
-      eviction_version = *version;
-      if (!eviction_version)
-        report("info", "the cluster offers no pods/eviction: deleting pods instead", {});
-    }
+    auto eviction_version = find_eviction_version();
+    if (!eviction_version) return fail(eviction_version.error());
+    if (!options_.disable_eviction && !*eviction_version)
+      report("info", "the cluster offers no pods/eviction: deleting pods instead", {});
 
     tasks_.reserve(plan->to_evict.size());
     for (const auto& pod : plan->to_evict) {
@@ -153,7 +131,7 @@ class Drainer {
                          tasks_.size(), node_),
              {{"total", tasks_.size()}, {"mode", eviction_version ? "evict" : "delete"}});
 
-    remove_all(eviction_version);
+    remove_all(*eviction_version);
 
     wait_until_terminated();
 
@@ -199,6 +177,166 @@ class Drainer {
     return pods;
   }
 
+  FilterFlags filter_flags() const {
+    FilterFlags flags;
+    flags.ignore_daemonsets = options_.ignore_daemonsets;
+    flags.delete_emptydir_data = options_.delete_emptydir_data;
+    flags.force = options_.force;
+    flags.skip_wait_for_delete_timeout_seconds = options_.skip_wait_for_delete_timeout_seconds;
+    return flags;
+  }
+
+  DaemonSetExists daemonset_lookup() {
+    return [this](const std::string& ns, const std::string& name) { return daemonset_exists(ns, name); };
+  }
+
+  void report_warnings(const DrainPlan& plan) {
+    for (const auto& [warning, keys] : plan.warnings)
+      report("warning", "Warning: " + warning + ": " + join(keys, keys.size()),
+             {{"warning", warning}, {"pods", keys}});
+  }
+
+  // The group/version of pods/eviction; nullopt when the drain deletes instead
+  // (--disable-eviction, or the cluster offers no eviction).
+  Result<std::optional<std::string>> find_eviction_version() {
+    if (options_.disable_eviction) return std::optional<std::string>{};
+    auto discovery = services_.discovery();
+    if (!discovery) return fail(discovery.error());
+    return (*discovery)->subresource_group_version("pods", "eviction", options_.cancel);
+  }
+
+  struct ListedBudgets {
+    std::vector<nlohmann::json> items;
+    bool empty_selector_selects_all = true;  // policy/v1; policy/v1beta1's selects nothing
+  };
+
+  // Every PodDisruptionBudget in the cluster, in one list call at the version discovery
+  // prefers: policy/v1, or policy/v1beta1 on Kubernetes 1.20 and older. None when the cluster
+  // serves no budgets.
+  Result<ListedBudgets> list_budgets() {
+    auto discovery = services_.discovery();
+    if (!discovery) return fail(discovery.error());
+    auto resource = (*discovery)->resolve("poddisruptionbudgets.policy", options_.cancel);
+    if (!resource && resource.error().kind == ErrorKind::NotFound) return ListedBudgets{};
+    if (!resource) return fail(resource.error());
+    auto list = get_json(client_,
+                         ApiPath::group_version("policy", resource->version)
+                             .segment("poddisruptionbudgets"),
+                         options_.cancel, permission("list", "policy", "poddisruptionbudgets"));
+    if (!list) return fail(list.error());
+    ListedBudgets listed;
+    listed.empty_selector_selects_all = resource->version != "v1beta1";
+    for (const auto& item : json_array(*list, "items")) listed.items.push_back(item);
+    return listed;
+  }
+
+  // The pre-flight: every pod on the node and what the drain would do to it, then every
+  // blocker; Refused (exit 1) when one would stop the real drain.
+  Result<DrainOutcome> preflight() {
+    auto pods = list_pods();
+    if (!pods) return fail(pods.error());
+    auto eviction_version = find_eviction_version();
+    if (!eviction_version) return fail(eviction_version.error());
+    const bool evicting = eviction_version->has_value();
+    const std::string deleting_why = options_.disable_eviction
+                                         ? "--disable-eviction"
+                                         : "the cluster offers no pods/eviction";
+    const FilterFlags flags = filter_flags();
+    auto previews = preview_pods(*pods, flags, daemonset_lookup(), evicting);
+    if (!previews) return fail(previews.error());
+    auto plan = plan_drain(*pods, flags, daemonset_lookup());
+    if (!plan) return fail(plan.error());
+    report_warnings(*plan);
+
+    // Budgets matter for every pod the drain would evict, now or once the flags are given.
+    std::vector<nlohmann::json> evicted_eventually;
+    for (const auto& preview : *previews)
+      if (preview.with_flags == PodAction::Evict) evicted_eventually.push_back(preview.pod);
+    BudgetCheck budgets;
+    bool budgets_checked = false;
+    if (evicting && !evicted_eventually.empty()) {
+      auto listed = list_budgets();
+      if (!listed && listed.error().kind == ErrorKind::Cancelled) return fail(listed.error());
+      if (listed) {
+        budgets = check_budgets(evicted_eventually, listed->items,
+                                listed->empty_selector_selects_all);
+        budgets_checked = true;
+      } else {
+        report("warning",
+               "Warning: PodDisruptionBudgets were not checked (" + listed.error().message +
+                   "); the real drain may wait on one",
+               {{"warning", "PodDisruptionBudgets not checked"}, {"error", listed.error().message}});
+      }
+    }
+    std::map<std::string, std::string> held_by;  // pod → the budget in its way
+    for (const auto& blocker : budgets.blockers)
+      for (const auto& pod : blocker.pods)
+        held_by[pod] = fmt::format("held by PodDisruptionBudget {}/{} ({} disruptions allowed)",
+                                   blocker.namespace_, blocker.name, blocker.disruptions_allowed);
+    for (const auto& overlap : budgets.overlapping)
+      held_by[overlap.pod] = fmt::format("selected by {} PodDisruptionBudgets, which the "
+                                         "eviction subresource refuses",
+                                         overlap.budgets.size());
+
+    // The outcome says what the real drain would report: the pods it would evict (or delete)
+    // and those it would skip, with the same reasons.
+    DrainOutcome outcome;
+    outcome.node = node_;
+    for (const auto& pod : plan->to_evict) outcome.evicted.push_back(pod_key(pod));
+    outcome.skipped = plan->skipped;
+    for (const auto& preview : *previews) {
+      auto [message, data] = describe_preview(preview, deleting_why);
+      if (auto held = held_by.find(preview.key); held != held_by.end()) {
+        message += "; " + held->second;
+        data["held_by_budget"] = held->second;
+      }
+      report("preview", std::move(message), std::move(data));
+    }
+
+    const auto refusals = group_refusals(*previews);
+    std::vector<std::string> flags_needed;
+    for (const auto& [reason, keys] : refusals) {
+      const std::string flag = flag_for_refusal(reason);
+      if (!flag.empty() &&
+          std::find(flags_needed.begin(), flags_needed.end(), flag) == flags_needed.end())
+        flags_needed.push_back(flag);
+      report("blocker", fmt::format("blocker: cannot delete {}: {}", reason, join(keys, keys.size())),
+             {{"kind", "flag"}, {"reason", reason}, {"flag", flag}, {"pods", keys}});
+    }
+    std::vector<std::string> budget_names;
+    for (const auto& blocker : budgets.blockers) {
+      budget_names.push_back(blocker.namespace_ + "/" + blocker.name);
+      report("blocker", "blocker: " + describe_budget_blocker(blocker),
+             {{"kind", "pdb"}, {"namespace", blocker.namespace_}, {"name", blocker.name},
+              {"disruptionsAllowed", blocker.disruptions_allowed},
+              {"currentHealthy", blocker.current_healthy},
+              {"desiredHealthy", blocker.desired_healthy},
+              {"expectedPods", blocker.expected_pods}, {"pods", blocker.pods}});
+    }
+    for (const auto& overlap : budgets.overlapping) {
+      for (const auto& budget : overlap.budgets)
+        if (std::find(budget_names.begin(), budget_names.end(), budget) == budget_names.end())
+          budget_names.push_back(budget);
+      report("blocker", "blocker: " + describe_overlapping(overlap),
+             {{"kind", "pdb-overlap"}, {"pod", overlap.pod}, {"budgets", overlap.budgets}});
+    }
+
+    const std::size_t refused = static_cast<std::size_t>(
+        std::count_if(previews->begin(), previews->end(),
+                      [](const PodPreview& preview) { return preview.action == PodAction::Refuse; }));
+    const bool clear = refused == 0 && budget_names.empty();
+    report("preflight",
+           clear ? fmt::format("node/{} can be drained", node_)
+                 : fmt::format("node/{} cannot be drained", node_),
+           {{"node", node_}, {"would_drain", clear}, {"mode", evicting ? "evict" : "delete"},
+            {"pods", previews->size()}, {"evicted", outcome.evicted.size()},
+            {"skipped", outcome.skipped.size()}, {"refused", refused},
+            {"flags_needed", flags_needed}, {"blocking_budgets", budget_names},
+            {"budgets_checked", budgets_checked}});
+    if (clear) return outcome;
+    return fail(preflight_refusal(node_, refused, flags_needed, budget_names));
+  }
+
   Result<bool> daemonset_exists(const std::string& ns, const std::string& name) {
     const std::string key = ns + "/" + name;
     if (auto it = daemonsets_.find(key); it != daemonsets_.end()) return it->second;
@@ -218,11 +356,9 @@ class Drainer {
         fmt::format("cannot drain node \"{}\": {} {} need{} a flag; nothing was evicted\n{}", node_,
                     count, count == 1 ? "pod" : "pods", count == 1 ? "s" : "",
                     describe_refusals(plan)));
-    error.hint = options_.dry_run
-                     ? "add the flags named above to drain anyway"
-                     : fmt::format("add the flags named above to drain anyway; node/{} stays "
-                                   "cordoned until you run `orka ops uncordon {}`",
-                                   node_, node_);
+    error.hint = fmt::format("add the flags named above to drain anyway; node/{} stays "
+                             "cordoned until you run `orka ops uncordon {}`",
+                             node_, node_);
     return error;
   }
 

@@ -84,8 +84,7 @@ std::string pod_key(const nlohmann::json& pod) {
 Result<PodDecision> classify(const nlohmann::json& pod, const FilterFlags& flags,
                              const DaemonSetExists& daemonset_exists) {
   if (terminating_too_long(pod, flags))
-    return PodDecision{PodDecision::Verdict::Skip,
-                       "terminating for longer than --skip-wait-for-delete-timeout", {}};
+    return PodDecision{PodDecision::Verdict::Skip, kTerminatingSkip, {}};
   std::string warning;
   const nlohmann::json* controller = controller_of(pod);
   if (controller != nullptr && controller->value("kind", "") == "DaemonSet" && !finished(pod)) {
@@ -98,10 +97,10 @@ Result<PodDecision> classify(const nlohmann::json& pod, const FilterFlags& flags
     } else if (!flags.ignore_daemonsets) {
       return refuse(kDaemonSetRefusal);
     } else {
-      return PodDecision{PodDecision::Verdict::Skip, "DaemonSet-managed", kDaemonSetWarning};
+      return PodDecision{PodDecision::Verdict::Skip, kDaemonSetSkip, kDaemonSetWarning};
     }
   }
-  if (is_mirror(pod)) return PodDecision{PodDecision::Verdict::Skip, "mirror pod", {}};
+  if (is_mirror(pod)) return PodDecision{PodDecision::Verdict::Skip, kMirrorSkip, {}};
   if (has_local_storage(pod) && !finished(pod)) {
     if (!flags.delete_emptydir_data) return refuse(kLocalStorageRefusal);
     if (warning.empty()) warning = kLocalStorageWarning;

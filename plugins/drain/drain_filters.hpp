@@ -27,6 +27,11 @@ inline constexpr const char* kUnmanagedRefusal =
     "Pods declare no controller (use --force to override)";
 inline constexpr const char* kOrphanedDaemonSetRefusal =
     "Pods of a DaemonSet that no longer exists (use --force to delete them)";
+// The reasons a pod is skipped (PodDecision::reason with Verdict::Skip).
+inline constexpr const char* kDaemonSetSkip = "DaemonSet-managed";
+inline constexpr const char* kMirrorSkip = "mirror pod";
+inline constexpr const char* kTerminatingSkip =
+    "terminating for longer than --skip-wait-for-delete-timeout";
 inline constexpr const char* kDaemonSetWarning = "ignoring DaemonSet-managed Pods";
 inline constexpr const char* kLocalStorageWarning = "deleting Pods with local storage";
 inline constexpr const char* kUnmanagedWarning = "deleting Pods that declare no controller";
@@ -52,6 +57,11 @@ struct PodDecision {
   std::string warning;  // Evict/Skip: a k*Warning the user should see, may be empty
 };
 
+// The decision for one pod; an error only when a DaemonSet lookup failed.
+Result<PodDecision> classify(const nlohmann::json& pod, const FilterFlags& flags,
+                             const DaemonSetExists& daemonset_exists);
+
+// As classify, with a failed DaemonSet lookup as a refusal carrying its message.
 PodDecision classify_pod(const nlohmann::json& pod, const FilterFlags& flags,
                          const DaemonSetExists& daemonset_exists);
 

@@ -260,7 +260,8 @@ TEST_CASE("drain flags and JSON Lines progress") {
   auto human = run(spec, ops, {"n1", "--dry-run"});
   REQUIRE(human.result);
   CHECK(ops.drain_options.dry_run);
-  CHECK(human.out == "pod web/a evicted (1/1)\nnode/n1 drained (dry run: nothing was changed)\n");
+  CHECK(human.out == "pod web/a evicted (1/1)\nnode/n1 can be drained: 1 pod would go, 0 skipped "
+                     "(dry run: nothing was changed)\n");
 
   check_usage(run(spec, ops, {}), "name the node");
   check_usage(run(spec, ops, {"n1", "n2"}), "one node at a time");

@@ -162,7 +162,20 @@ class FakeDiscovery final : public Discovery {
         api_resource("", "v1", "configmaps", "ConfigMap", {"cm"}, {}),
         api_resource("example.com", "v1", "widgets", "Widget", {"wd"}, {"scale"}),
         api_resource("example.com", "v1", "gadgets", "Gadget", {}, {}),
+        api_resource("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", {"pdb"}, {"status"}),
     };
+  }
+  // Serves `resource` at `version` (e.g. budgets at policy/v1beta1, as Kubernetes 1.20 does);
+  // an empty version: not at all.
+  void serve_at(const std::string& resource, const std::string& version) {
+    for (auto it = resources_.begin(); it != resources_.end(); ++it) {
+      if (it->resource != resource) continue;
+      if (version.empty())
+        resources_.erase(it);
+      else
+        it->version = version;
+      return;
+    }
   }
   Result<std::vector<ApiResource>> resources(const CancelToken&) override { return resources_; }
   Result<ApiResource> resolve(std::string_view type, const CancelToken&) override {
