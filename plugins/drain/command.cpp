@@ -110,7 +110,9 @@ struct DrainCommand {
                                    "blocker", "failed", "info"},
                           // "preflight" is the dry run's summary for JSON readers; the
                           // result line (or the error) says it to people.
-                          .live = {"blocked", "waiting"},
+                          // "retrying" too: the fault tests read that an eviction was sent
+                          // again, and a user watching a slow drain wants to see it.
+                          .live = {"blocked", "waiting", "retrying"},
                           .on_stdout = true});
     request.options.cancel = ctx.cancel;
     request.options.progress = output.progress();
