@@ -193,7 +193,10 @@ class LogStreamer {
 
   void note_waiting(const std::string& name, const ContainerInstance& now) {
     if (!restarts_.note) return;
-    std::string reason = now.waiting_reason.empty() ? std::string("terminated") : now.waiting_reason;
+    std::string reason = now.waiting_reason;  // CrashLoopBackOff once the kubelet says so
+    if (reason.empty() && now.last_exit_code)
+      reason = fmt::format("exited with code {}", *now.last_exit_code);
+    if (reason.empty()) reason = "exited";
     if (!now.waiting_message.empty()) reason += ": " + now.waiting_message;
     if (reason == last_note_) return;
     last_note_ = reason;

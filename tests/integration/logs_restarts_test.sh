@@ -4,7 +4,7 @@
 # at -v, and a selector, which prefixes its lines) run until the container has restarted twice.
 # Each must print, for every restart N, "--- container restarted (restart N) ---" (N rising)
 # followed by run N+1's five lines complete and in order, the first run whole too; the -v
-# follower says on stderr that it waits out the CrashLoopBackOff; both still follow at the end
+# follower says on stderr what it waits for between runs; both still follow at the end
 # and SIGINT ends them with 130. A restartPolicy Never pod that exits ends `logs -f` with 0.
 # One line per check; exits non-zero on a failure. Uses $ORKA_BIN (else <build>/app/orka);
 # assumes the cluster is up; makes and deletes its own namespace.
@@ -121,8 +121,17 @@ check "selector follower: the marker in the stream's prefix style" \
   grep -q '^\[restarter/app\] --- container restarted (restart [0-9]*) ---$' "$TMP/selector.out"
 check "pod follower (one stream): the marker bare" \
   grep -q '^--- container restarted (restart [0-9]*) ---$' "$TMP/pod.out"
-check "pod follower at -v: the back-off between runs is said on stderr" \
-  grep -q 'restarter/app: waiting for restart [0-9]* (CrashLoopBackOff: back-off' "$TMP/pod.err"
+for n in 1 2; do
+  check "pod follower at -v: the wait for restart $n is said on stderr" \
+    grep -q "^restarter/app: waiting for restart $n (" "$TMP/pod.err"
+done
+# The kubelet publishes the CrashLoopBackOff state only at its next status update, which can
+# come after a 10 s back-off is over: reported, not asserted (the unit tests check the words).
+if grep -q '^restarter/app: waiting for restart [0-9]* (CrashLoopBackOff: back-off' "$TMP/pod.err"; then
+  echo "info: the -v follower reported the CrashLoopBackOff: $(grep -m1 -o 'CrashLoopBackOff: back-off [0-9a-z]*' "$TMP/pod.err")"
+else
+  echo "info: the kubelet published no CrashLoopBackOff state while the -v follower looked"
+fi
 check "the follower without -v says nothing on stderr" test ! -s "$TMP/selector.err"
 
 # ------------------------------------------------------------------ a container that ends for good

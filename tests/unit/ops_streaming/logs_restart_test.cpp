@@ -146,6 +146,7 @@ TEST_CASE("a restarted container is followed: marker, the new instance whole, ba
   auto client = std::make_shared<FakeClient>();
   client->json_sequence[kPodPath] = {
       pod("OnFailure", 0, "containerd://a", running()),  // looked at once the log is open
+      pod("OnFailure", 0, "containerd://a", terminated(1)),  // the kubelet's back-off not yet said
       pod("OnFailure", 0, "containerd://a", back_off(), terminated(1)),
       pod("OnFailure", 0, "containerd://a", back_off(), terminated(1)),
       pod("OnFailure", 1, "containerd://b", running()),
@@ -162,9 +163,10 @@ TEST_CASE("a restarted container is followed: marker, the new instance whole, ba
   CHECK(client->stream_paths[0].find("tailLines=1") != std::string::npos);
   // The new instance from its first line: no tail, no since, no resume time.
   CHECK(client->stream_paths[1] == "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&follow=true");
-  // The back-off said once (for -v), not at every look.
-  REQUIRE(read.notes.size() == 1);
-  CHECK(read.notes[0] ==
+  // What it waits for said once per change (for -v), not at every look.
+  REQUIRE(read.notes.size() == 2);
+  CHECK(read.notes[0] == "web-1/app: waiting for restart 1 (exited with code 1)");
+  CHECK(read.notes[1] ==
         "web-1/app: waiting for restart 1 (CrashLoopBackOff: back-off 10s restarting failed container=app pod=web-1_ns(u1))");
 }
 
