@@ -154,7 +154,10 @@ int main(int argc, char** argv) {
         const std::string stream = event.chunk.pod + "/" + event.chunk.container;
         switch (event.type) {
           case orka::LogEvent::Type::Line: say("logs: [" + stream + "] " + event.chunk.line); break;
-          case orka::LogEvent::Type::StreamStarted: say("logs: started " + stream); break;
+          case orka::LogEvent::Type::StreamStarted:  // count > 0: the container restarted
+            say(event.count > 0 ? "logs: " + stream + " restarted (restart " + std::to_string(event.count) + ")"
+                                : "logs: started " + stream);
+            break;
           case orka::LogEvent::Type::StreamEnded: say("logs: ended " + stream); break;
           case orka::LogEvent::Type::StreamFailed: say("logs: failed " + stream + ": " + event.error->message); break;
           case orka::LogEvent::Type::NotFollowed: say("logs: not following " + stream); break;

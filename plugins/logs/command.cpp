@@ -175,15 +175,23 @@ struct LogsCommand {
       if (received.dropped_before > 0) printer.dropped(received.dropped_before, {}, {});
       if (!received) break;
       const LogEvent& event = *received.value;
+      auto decide_prefix = [&] {
+        if (prefix_decided) return;
+        printer.set_prefix(prefix.value_or(many || started > 1));
+        prefix_decided = true;
+      };
       if (event.type == LogEvent::Type::Line) {
-        if (!prefix_decided) {
-          printer.set_prefix(prefix.value_or(many || started > 1));
-          prefix_decided = true;
-        }
+        decide_prefix();
         printer.line(event.chunk);
         continue;
       }
-      if (event.type == LogEvent::Type::StreamStarted) ++started;
+      const bool restarted = event.type == LogEvent::Type::StreamStarted && event.count > 0;
+      if (restarted && !json) {  // a new instance of a stream already counted
+        decide_prefix();
+        printer.restarted(event.count, event.chunk.pod, event.chunk.container);
+        continue;
+      }
+      if (event.type == LogEvent::Type::StreamStarted && !restarted) ++started;
       if (json) {
         printer.json_event(log_event_json(event));
         continue;

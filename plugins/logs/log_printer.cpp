@@ -74,6 +74,14 @@ void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_
   write_if_full();
 }
 
+void LogPrinter::restarted(std::uint64_t restarts, std::string_view pod, std::string_view container) {
+  note_first_held();
+  if (options_.prefix) append_prefix(pod, container);
+  buffer_.append(colourize(restart_marker(restarts), Colour::Yellow, options_.colour));
+  buffer_.push_back('\n');
+  write_if_full();
+}
+
 void LogPrinter::json_event(const nlohmann::json& object) {
   note_first_held();
   buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

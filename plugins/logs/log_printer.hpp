@@ -38,6 +38,9 @@ class LogPrinter {
   // `pod`/`container` are empty when the loss happened where streams merge.
   void dropped(std::uint64_t count, std::string_view pod, std::string_view container);
 
+  // The line that separates a container's instances, in the stream's prefix style.
+  void restarted(std::uint64_t restarts, std::string_view pod, std::string_view container);
+
   // Writes what is buffered; called when the input runs dry, so a follower sees lines at once.
   void flush();
   // Writes what is buffered if its oldest line has waited `limit` or longer.

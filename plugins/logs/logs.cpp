@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "container_instance.hpp"
 #include "line_filter.hpp"
 #include "log_lines.hpp"
 #include "orka/json_fields.hpp"
@@ -23,40 +24,26 @@ constexpr std::size_t kMaxReadSize = 256 * 1024;
 constexpr std::chrono::milliseconds kFirstBackoff{250};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
 
-enum class ContainerState { Running, Stopped, PodGone, Unknown };
-
-// Where the container is now, to tell a cut connection (resume) from a finished log (stop).
-ContainerState container_state(Client& client, const std::string& namespace_,
-                               const std::string& pod, const std::string& container,
-                               const CancelToken& cancel) {
-  auto object = get_pod(client, namespace_, pod, cancel);
-  if (!object) return object.error().kind == ErrorKind::NotFound ? ContainerState::PodGone
-                                                                 : ContainerState::Unknown;
-  if (pod_deleting(*object) && !pod_running(*object)) return ContainerState::PodGone;
-  const std::string name = container.empty() ? default_container(*object) : container;
-  for (const char* field : {"containerStatuses", "initContainerStatuses"}) {
-    auto pointer = nlohmann::json::json_pointer(std::string("/status/") + field);
-    if (!object->contains(pointer) || !object->at(pointer).is_array()) continue;
-    for (const auto& status : object->at(pointer)) {
-      if (json_string(status, "name") != name) continue;
-      auto state = status.find("state");
-      if (state != status.end() && state->contains("running")) return ContainerState::Running;
-      return ContainerState::Stopped;
-    }
-  }
-  return ContainerState::Unknown;
+// The followed container's name in `pod` (`container`, or the pod's default when empty).
+std::string container_in(const nlohmann::json& pod, const std::string& container) {
+  return container.empty() ? default_container(pod) : container;
 }
 
 class LogStreamer {
  public:
   LogStreamer(Client& client, std::string namespace_, PodRef pod, std::string container,
-              const LogOptions& options, const LineFilter& filter)
+              const LogOptions& options, const LineFilter& filter, const RestartFollowing& restarts)
       : client_(client),
         namespace_(std::move(namespace_)),
         pod_(std::move(pod)),
         container_(std::move(container)),
         options_(options),
-        filter_(filter) {
+        filter_(filter),
+        restarts_(restarts) {
+    whole_ = options_;  // a new instance is read from its first line
+    whole_.tail_lines.reset();
+    whole_.since_seconds.reset();
+    whole_.since_time.reset();
     if (options_.limit_bytes) bytes_left_ = static_cast<std::uint64_t>(std::max<std::int64_t>(*options_.limit_bytes, 0));
   }
 
@@ -69,58 +56,52 @@ class LogStreamer {
     while (!cancel.cancelled() && !stopped_) {
       std::string since;
       if (!first && resume_.last()) since = format_since_time(*resume_.last());
-      Request request;
-      request.path = log_path(namespace_, pod_.name, container_, options_, since);
-      request.accept = "text/plain, */*";
-      request.timeout = options_.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60000);
-      request.permission = Permission{"get", "", "pods", "log", namespace_, pod_.name};
-      auto opened = client_.open_stream(request, cancel);
+      auto opened = client_.open_stream(log_request(*current_, since), cancel);
       if (!opened) {
         if (cancel.cancelled()) return {};
         const auto kind = opened.error().kind;
         if (first || kind == ErrorKind::Forbidden || kind == ErrorKind::Unauthorized)
           return fail(opened.error());
-        if (!should_retry(cancel)) return {};
+        const AfterEnd next = after_end(cancel);
+        if (next == AfterEnd::Stop) return {};
+        if (next == AfterEnd::NewInstance) {
+          begin_instance(out, /*broken=*/true, cancel);
+          continue;
+        }
         if (cancel.wait_for(backoff)) return {};
         backoff = std::min(backoff * 2, kMaxBackoff);
         continue;
       }
+      // Which instance this is, looked at once the log is open: an instance that ends before
+      // this look is taken for the one read (its successor then runs without a marker, none
+      // of its lines lost); looking first could mistake the one read for a new one and read
+      // it twice.
+      if (first && options_.follow && !options_.previous) followed_ = look(cancel);
       first = false;
       ByteStream& body = **opened;
       auto closer = cancel.on_cancel([&body] { body.close(); });
-      bool delivered = false;
-      bool broken = false;
-      while (!stopped_) {
-        auto n = body.read(buffer.get(), read_size);
-        if (!n) {
-          broken = true;
-          break;
-        }
-        if (*n == 0) break;
-        delivered = true;
-        splitter_.feed(std::string_view(buffer.get(), *n),
-                       [&](std::string_view line) { handle_line(line); });
-        deliver(out);
-        if (*n == read_size && read_size < kMaxReadSize) {
-          read_size *= 2;  // the splitter kept no view into the old buffer
-          buffer = std::make_unique_for_overwrite<char[]>(read_size);
-        }
-      }
+      const BodyRead read = read_body(body, buffer, read_size, out);
       closer.reset();
       if (stopped_ || cancel.cancelled()) return {};
-      if (delivered) backoff = kFirstBackoff;
-      if (!broken && !options_.follow) {
+      if (read.delivered) backoff = kFirstBackoff;
+      if (!read.broken && !options_.follow) {
         flush_partial(out);
         return {};
       }
       // A followed log that ended cleanly, or any cut connection: find out which.
-      if (!should_retry(cancel)) {
+      const AfterEnd next = after_end(cancel);
+      if (next == AfterEnd::Stop) {
         flush_partial(out);
         return {};
       }
+      if (next == AfterEnd::NewInstance) {
+        begin_instance(out, read.broken, cancel);
+        backoff = kFirstBackoff;
+        continue;
+      }
       splitter_.discard_partial();
       resume_.begin_resume();
-      if (!delivered || broken) {
+      if (!read.delivered || read.broken) {
         if (cancel.wait_for(backoff)) return {};
         backoff = std::min(backoff * 2, kMaxBackoff);
       }
@@ -129,16 +110,129 @@ class LogStreamer {
   }
 
  private:
-  // True when the log may still grow: the container runs (or its state is unknown).
-  bool should_retry(const CancelToken& cancel) {
-    if (options_.previous) return false;  // a terminated container's log does not change
-    switch (container_state(client_, namespace_, pod_.name, container_, cancel)) {
-      case ContainerState::PodGone: return false;
-      case ContainerState::Stopped: return false;
-      case ContainerState::Running:
-      case ContainerState::Unknown: return true;
+  struct BodyRead {
+    bool delivered = false;  // at least one byte arrived
+    bool broken = false;     // the connection failed (else it ended cleanly)
+  };
+
+  BodyRead read_body(ByteStream& body, std::unique_ptr<char[]>& buffer, std::size_t& read_size,
+                     StreamWriter<LogEvent>& out) {
+    BodyRead read;
+    while (!stopped_) {
+      auto n = body.read(buffer.get(), read_size);
+      if (!n) {
+        read.broken = true;
+        break;
+      }
+      if (*n == 0) break;
+      read.delivered = true;
+      splitter_.feed(std::string_view(buffer.get(), *n),
+                     [&](std::string_view line) { handle_line(line); });
+      deliver(out);
+      if (*n == read_size && read_size < kMaxReadSize) {
+        read_size *= 2;  // the splitter kept no view into the old buffer
+        buffer = std::make_unique_for_overwrite<char[]>(read_size);
+      }
     }
-    return true;
+    return read;
+  }
+
+  Request log_request(const LogOptions& options, const std::string& since) const {
+    Request request;
+    request.path = log_path(namespace_, pod_.name, container_, options, since);
+    request.accept = "text/plain, */*";
+    request.timeout = options.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60000);
+    request.permission = Permission{"get", "", "pods", "log", namespace_, pod_.name};
+    return request;
+  }
+
+  // The followed container's instance now; nullopt when the pod cannot be read or lacks it.
+  std::optional<ContainerInstance> look(const CancelToken& cancel) {
+    auto object = get_pod(client_, namespace_, pod_.name, cancel);
+    if (!object) return std::nullopt;
+    return container_instance(*object, container_in(*object, container_));
+  }
+
+  enum class AfterEnd { Resume, NewInstance, Stop };
+
+  // What follows the end of a followed read: the same instance again (a cut connection, or
+  // the state is unknown), a new instance (`followed_` becomes it), or nothing (the container
+  // stopped for good, the pod went away). Between instances (a restart back-off) it waits
+  // here, looking again at growing intervals; only `cancel` ends that wait early.
+  AfterEnd after_end(const CancelToken& cancel) {
+    if (options_.previous) return AfterEnd::Stop;  // a terminated container's log does not change
+    auto delay = restarts_.first_recheck;
+    for (;;) {
+      auto object = get_pod(client_, namespace_, pod_.name, cancel);
+      if (!object)
+        return object.error().kind == ErrorKind::NotFound || cancel.cancelled() ? AfterEnd::Stop
+                                                                              : AfterEnd::Resume;
+      if (pod_deleting(*object) && !pod_running(*object)) return AfterEnd::Stop;
+      const std::string name = container_in(*object, container_);
+      auto now = container_instance(*object, name);
+      if (!now) return AfterEnd::Resume;
+      if (!followed_) {  // the first look failed: the running instance is taken for the one read
+        if (now->state != ContainerInstance::State::Running) return AfterEnd::Stop;
+        followed_ = std::move(*now);
+        return AfterEnd::Resume;
+      }
+      switch (next_instance(*object, *followed_, *now)) {
+        case NextInstance::Resume: return AfterEnd::Resume;
+        case NextInstance::Final: return AfterEnd::Stop;
+        case NextInstance::Started:
+          previous_restarts_ = followed_->restarts;
+          followed_ = std::move(*now);
+          return AfterEnd::NewInstance;
+        case NextInstance::Waiting: break;
+      }
+      note_waiting(name, *now);
+      if (cancel.wait_for(delay)) return AfterEnd::Stop;
+      delay = std::min(delay * 2, restarts_.max_recheck);
+    }
+  }
+
+  void note_waiting(const std::string& name, const ContainerInstance& now) {
+    if (!restarts_.note) return;
+    std::string reason = now.waiting_reason;  // CrashLoopBackOff once the kubelet says so
+    if (reason.empty() && now.last_exit_code)
+      reason = fmt::format("exited with code {}", *now.last_exit_code);
+    if (reason.empty()) reason = "exited";
+    if (!now.waiting_message.empty()) reason += ": " + now.waiting_message;
+    if (reason == last_note_) return;
+    last_note_ = reason;
+    restarts_.note(fmt::format("{}/{}: waiting for restart {} ({})", pod_.name, name,
+                               now.restarts + 1, reason));
+  }
+
+  // Ends the instance read so far and starts on `followed_`, the new one: the rest of the old
+  // log when its connection broke (the kubelet keeps it as the previous instance's), the
+  // marker, then the new log from its first line.
+  void begin_instance(StreamWriter<LogEvent>& out, bool broken, const CancelToken& cancel) {
+    if (broken && followed_->restarts == previous_restarts_ + 1 && resume_.last()) {
+      splitter_.discard_partial();
+      resume_.begin_resume();
+      LogOptions previous = whole_;
+      previous.follow = false;
+      previous.previous = true;
+      auto opened = client_.open_stream(log_request(previous, format_since_time(*resume_.last())), cancel);
+      if (opened) {
+        auto closer = cancel.on_cancel([&body = **opened] { body.close(); });
+        std::size_t read_size = kFirstReadSize;
+        auto buffer = std::make_unique_for_overwrite<char[]>(read_size);
+        read_body(**opened, buffer, read_size, out);
+      }
+    }
+    flush_partial(out);
+    if (stopped_ || cancel.cancelled()) return;
+    LogEvent marker;
+    marker.type = LogEvent::Type::StreamStarted;
+    marker.chunk.pod = pod_.name;
+    marker.chunk.container = container_;
+    marker.count = static_cast<std::uint64_t>(followed_->restarts);
+    if (!out.push(std::move(marker))) stopped_ = true;
+    resume_ = ResumeState{};
+    current_ = &whole_;
+    last_note_.clear();
   }
 
   void handle_line(std::string_view raw) {
@@ -196,6 +290,12 @@ class LogStreamer {
   std::string container_;
   const LogOptions& options_;
   const LineFilter& filter_;
+  const RestartFollowing& restarts_;
+  LogOptions whole_;
+  const LogOptions* current_ = &options_;  // whole_ from the first restart on
+  std::optional<ContainerInstance> followed_;  // the instance read (with follow, once known)
+  std::int64_t previous_restarts_ = 0;         // followed_'s restart count before it changed
+  std::string last_note_;
   LineSplitter splitter_;
   std::vector<LogEvent> batch_;
   ResumeState resume_;
@@ -222,8 +322,9 @@ std::string log_path(const std::string& namespace_, const std::string& pod,
 Result<void> stream_container_log(Client& client, const std::string& namespace_,
                                   const std::string& pod, const std::string& container,
                                   const LogOptions& options, const LineFilter& filter,
-                                  StreamWriter<LogEvent>& out) {
-  LogStreamer streamer(client, namespace_, PodRef{namespace_, pod}, container, options, filter);
+                                  StreamWriter<LogEvent>& out, const RestartFollowing& restarts) {
+  LogStreamer streamer(client, namespace_, PodRef{namespace_, pod}, container, options, filter,
+                       restarts);
   return streamer.run(out);
 }
 

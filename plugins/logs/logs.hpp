@@ -2,7 +2,10 @@
 // op (logs_op.hpp) runs.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "line_filter.hpp"
 #include "orka/client.hpp"
@@ -11,14 +14,28 @@
 
 namespace orka::streaming {
 
+// How a followed log waits for a container's next instance: the pod is looked at again after
+// `first_recheck`, doubling up to `max_recheck` (the kubelet's own back-off starts at 10 s, so
+// an instance is never missed), until the instance starts or none will.
+struct RestartFollowing {
+  std::chrono::milliseconds first_recheck{250};
+  std::chrono::milliseconds max_recheck{2000};
+  // Told (for -v) what the container waits for between instances, once per change; may be empty.
+  std::function<void(std::string_view)> note;
+};
+
 // Reads the log of `pod`/`container` into `out` as LogEvent::Line items, a read at a time, until
-// the log ends (without follow), the container stops or the pod goes away (with follow), `out`
-// is cancelled or its consumer is gone. A cut connection is reopened from the last timestamp
-// seen; lines already delivered are not delivered again. Lines `filter` rejects are dropped.
+// the log ends (without follow), the container stops for good or the pod goes away (with
+// follow), `out` is cancelled or its consumer is gone. A cut connection is reopened from the
+// last timestamp seen; lines already delivered are not delivered again. With follow, a container
+// that restarts is followed into its next instance: a StreamStarted event whose `count` is the
+// restart count, then the new instance's log from its first line. Lines `filter` rejects are
+// dropped.
 Result<void> stream_container_log(Client& client, const std::string& namespace_,
                                   const std::string& pod, const std::string& container,
                                   const LogOptions& options, const LineFilter& filter,
-                                  StreamWriter<LogEvent>& out);
+                                  StreamWriter<LogEvent>& out,
+                                  const RestartFollowing& restarts = {});
 
 // The request path of one log request; `resume_since_time` overrides the options' since/tail.
 std::string log_path(const std::string& namespace_, const std::string& pod,

@@ -45,6 +45,10 @@ std::string dropped_marker(std::uint64_t count) {
   return fmt::format("... {} {} dropped ...", count, count == 1 ? "line" : "lines");
 }
 
+std::string restart_marker(std::uint64_t restarts) {
+  return fmt::format("--- container restarted (restart {}) ---", restarts);
+}
+
 nlohmann::json log_line_json(const LogChunk& chunk) {
   nlohmann::json object{{"pod", chunk.pod}, {"container", chunk.container}};
   if (!chunk.timestamp.empty()) object["timestamp"] = chunk.timestamp;
@@ -71,6 +75,14 @@ nlohmann::json log_event_json(const LogEvent& event) {
       if (event.error) {
         object["error"] = event.error->message;
         object["kind"] = std::string(to_string(event.error->kind));
+      }
+      break;
+    case LogEvent::Type::StreamStarted:
+      object["pod"] = chunk.pod;
+      object["container"] = chunk.container;
+      if (event.count > 0) {  // a new instance of a followed container (see LogEvent::count)
+        object["restart"] = event.count;
+        object["marker"] = restart_marker(event.count);
       }
       break;
     default:

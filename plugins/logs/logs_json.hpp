@@ -3,7 +3,8 @@
 // "since_seconds", "since_time", "timestamps", "previous", "limit_bytes", "include": [...],
 // "exclude": [...], "max_streams", "buffer_lines", "namespace"}), and the events — exactly what
 // `orka ops logs --json` prints: a line is {"pod", "container", "timestamp", "line"}, lost lines
-// {"dropped": N, "marker": "..."}, anything else {"event": "stream_started"|..., "pod", ...}.
+// {"dropped": N, "marker": "..."}, anything else {"event": "stream_started"|..., "pod", ...};
+// a container's new instance is a stream_started with "restart": N and "marker": "...".
 #pragma once
 
 #include <cstdint>
@@ -26,5 +27,7 @@ JsonRunner logs_json_runner(std::shared_ptr<LogsOp> op);
 
 // "... 1 line dropped ..." / "... 12 lines dropped ..."
 std::string dropped_marker(std::uint64_t count);
+// "--- container restarted (restart 3) ---"
+std::string restart_marker(std::uint64_t restarts);
 
 }  // namespace orka::streaming

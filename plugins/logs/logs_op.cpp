@@ -75,12 +75,14 @@ struct Plan {
 class Follower {
  public:
   Follower(std::shared_ptr<Client> client, const LogsRequest& request, Plan plan,
-           std::shared_ptr<const LineFilter> filter, std::chrono::milliseconds poll_interval)
+           std::shared_ptr<const LineFilter> filter, std::chrono::milliseconds poll_interval,
+           RestartFollowing restarts)
       : client_(std::move(client)),
         request_(request),
         plan_(std::move(plan)),
         filter_(std::move(filter)),
-        poll_interval_(poll_interval) {
+        poll_interval_(poll_interval),
+        restarts_(std::move(restarts)) {
     later_ = request_.log;  // pods that appear later are read from their first line
     later_.tail_lines.reset();
     later_.since_seconds.reset();
@@ -157,7 +159,7 @@ class Follower {
   // One stream, read on the op's own thread: no hand-over between the socket and the consumer.
   Result<LogsOutcome> run_single(StreamWriter<LogEvent>& out, const PlannedStream& stream) {
     auto result = stream_container_log(*client_, plan_.namespace_, stream.pod, stream.container,
-                                       request_.log, *filter_, out);
+                                       request_.log, *filter_, out, restarts_);
     if (out.cancel().cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
     if (!result) {
       LogEvent failed = stream_event(LogEvent::Type::StreamFailed, stream);
@@ -183,7 +185,8 @@ class Follower {
     }
     raw->thread = std::thread([this, raw, writer = out.with_cancel(raw->cancel), &options]() mutable {
       raw->result = stream_container_log(*client_, plan_.namespace_, raw->stream.pod,
-                                         raw->stream.container, options, *filter_, writer);
+                                         raw->stream.container, options, *filter_, writer,
+                                         restarts_);
       if (!raw->cancel.cancelled()) {
         if (raw->result) {
           writer.push(stream_event(LogEvent::Type::StreamEnded, raw->stream));
@@ -261,6 +264,7 @@ class Follower {
   const Plan plan_;
   std::shared_ptr<const LineFilter> filter_;
   const std::chrono::milliseconds poll_interval_;
+  const RestartFollowing restarts_;
   LogOptions later_;
 
   std::mutex mutex_;
@@ -383,7 +387,8 @@ Stream<LogEvent, LogsOutcome> LogsOps::run(const LogsRequest& request) {
 
   auto follower = std::make_shared<Follower>(
       *client, request, std::move(*plan),
-      std::make_shared<const LineFilter>(std::move(*filter)), pod_poll_interval);
+      std::make_shared<const LineFilter>(std::move(*filter)), pod_poll_interval,
+      restart_following);
   // A finished log waits for a slow reader (nothing is lost); a followed one must not hold the
   // streams behind a slow terminal, so its oldest lines give way, counted in dropped_before.
   const Overflow overflow = request.log.follow ? Overflow::DropOldest : Overflow::Block;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "logs.hpp"
 #include "orka/client.hpp"
 #include "orka/op.hpp"
 #include "orka/ops/logs.hpp"
@@ -37,6 +38,8 @@ class LogsOps final : public LogsOp {
 
   // How often the pods of a followed selector or workload are listed again.
   std::chrono::milliseconds pod_poll_interval{2000};
+  // How each followed stream waits for its container's next instance (and says so at -v).
+  RestartFollowing restart_following;
 
  private:
   ClientSource client_source_;

@@ -9,6 +9,7 @@ namespace {
 orka::Result<void> register_logs(orka::Registry& registry) {
   orka::Services& services = registry.services();
   auto op = std::make_shared<orka::streaming::LogsOps>([&services] { return services.client(); });
+  op->restart_following.note = [&services](std::string_view line) { services.log(1, line); };
   if (auto provided = registry.provide<orka::LogsOp>(op, orka::streaming::logs_declaration(),
                                                      orka::streaming::logs_json_runner(op));
       !provided)

@@ -63,7 +63,8 @@ struct LogsRequest {
 struct LogEvent {
   enum class Type {
     Line,           // chunk is a line
-    StreamStarted,  // chunk.pod/container: a stream begins (every initial one before any line)
+    StreamStarted,  // chunk.pod/container: a stream begins (every initial one before any line);
+                    // with `count` > 0, a followed container's new instance (restart `count`)
     StreamEnded,    // the stream ended: its log ended, or the pod went away while followed
     StreamFailed,   // the stream ended with `error`; the others go on
     NotFollowed,    // a pod appeared while following but max_streams was reached (`count`)
@@ -71,7 +72,8 @@ struct LogEvent {
   };
   Type type = Type::Line;
   LogChunk chunk;
-  std::uint64_t count = 0;             // NotFollowed: the limit
+  std::uint64_t count = 0;  // NotFollowed: the limit; StreamStarted: the restart count of a
+                            // new instance, 0 when a stream begins
   std::shared_ptr<const Error> error;  // StreamFailed
 };
 ORKA_API std::string_view to_string(LogEvent::Type type);

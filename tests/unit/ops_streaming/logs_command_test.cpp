@@ -214,3 +214,32 @@ TEST_CASE("more streams than the limit: the op's refusal, with a hint in flag te
   CHECK(r.result.error().kind == ErrorKind::Refused);
   CHECK(r.result.error().hint.find("--max-streams") != std::string::npos);
 }
+
+TEST_CASE("a container's new instance: the marker in the stream's style, not a new stream") {
+  LogEvent restart = started("web-1");
+  restart.count = 2;
+  RecordingLogs one;
+  one.script = {started("web-1"), line("web-1", "a"), restart, line("web-1", "b")};
+  auto single = run({"web-1", "-f"}, one);
+  REQUIRE(single.result);
+  // One stream still: bare lines, the marker bare too.
+  CHECK(single.out == "a\n--- container restarted (restart 2) ---\nb\n");
+
+  RecordingLogs workload;
+  workload.script = {started("web-1"), restart, line("web-1", "b")};
+  auto deploy = run({"deploy/web", "-f"}, workload);
+  REQUIRE(deploy.result);
+  CHECK(deploy.out == "[web-1/app] --- container restarted (restart 2) ---\n[web-1/app] b\n");
+
+  auto json = run({"web-1", "-f", "--json"}, one);
+  REQUIRE(json.result);
+  std::istringstream lines(json.out);
+  std::vector<nlohmann::json> objects;
+  for (std::string text; std::getline(lines, text);) objects.push_back(nlohmann::json::parse(text));
+  REQUIRE(objects.size() == 4);
+  CHECK_FALSE(objects[0].contains("restart"));
+  CHECK(objects[2]["event"] == "stream_started");
+  CHECK(objects[2]["restart"] == 2);
+  CHECK(objects[2]["marker"] == "--- container restarted (restart 2) ---");
+  CHECK(objects[3]["line"] == "b");
+}

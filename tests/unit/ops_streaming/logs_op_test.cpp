@@ -68,8 +68,9 @@ TEST_CASE("log path: always timestamps, options as query, resume replaces tail a
 
 TEST_CASE("a cut followed stream resumes with no duplicate and no missing line") {
   auto client = std::make_shared<FakeClient>();
-  // Checked after the reset (running: resume), then after the clean end (stopped: done).
-  client->json_sequence["/api/v1/namespaces/default/pods/web-1"] = {kRunningPod, kStoppedPod};
+  // Looked at once the log is open (which instance), after the reset (running: resume), then
+  // after the clean end (stopped: done).
+  client->json_sequence["/api/v1/namespaces/default/pods/web-1"] = {kRunningPod, kRunningPod, kStoppedPod};
   // First connection: three lines (two share a timestamp), half of a fourth, then a reset.
   client->streams.push_back(std::make_unique<ScriptedByteStream>(
       std::vector<std::string>{"2024-05-01T10:00:01Z one\n2024-05-01T10:00:02.5Z two\n",
