@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "log_lines.hpp"
 #include "orka/json_fields.hpp"
 #include "orka/pod_targets.hpp"
+#include "stall_watch.hpp"
 
 namespace orka::streaming {
 namespace {
@@ -23,6 +25,11 @@ constexpr std::size_t kFirstReadSize = 16 * 1024;
 constexpr std::size_t kMaxReadSize = 256 * 1024;
 constexpr std::chrono::milliseconds kFirstBackoff{250};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
+// A probe reads the lines of the last line's second and stops at the first newer one; a
+// container writing more than this in one second is taken as not stuck (bounded memory and
+// time, not a correctness limit: its stream is not silent anyway).
+constexpr std::uint64_t kMaxProbeBytes = 4 * 1024 * 1024;
+constexpr std::chrono::milliseconds kProbeTimeout{10000};
 
 // The followed container's name in `pod` (`container`, or the pod's default when empty).
 std::string container_in(const nlohmann::json& pod, const std::string& container) {
@@ -32,14 +39,16 @@ std::string container_in(const nlohmann::json& pod, const std::string& container
 class LogStreamer {
  public:
   LogStreamer(Client& client, std::string namespace_, PodRef pod, std::string container,
-              const LogOptions& options, const LineFilter& filter, const RestartFollowing& restarts)
+              const LogOptions& options, const LineFilter& filter, const RestartFollowing& restarts,
+              StallWatch* stalls)
       : client_(client),
         namespace_(std::move(namespace_)),
         pod_(std::move(pod)),
         container_(std::move(container)),
         options_(options),
         filter_(filter),
-        restarts_(restarts) {
+        restarts_(restarts),
+        stalls_(stalls) {
     whole_ = options_;  // a new instance is read from its first line
     whole_.tail_lines.reset();
     whole_.since_seconds.reset();
@@ -80,7 +89,12 @@ class LogStreamer {
       first = false;
       ByteStream& body = **opened;
       auto closer = cancel.on_cancel([&body] { body.close(); });
-      const BodyRead read = read_body(body, buffer, read_size, out);
+      std::optional<StallWatch::Watched> watched;
+      if (stalls_ != nullptr && options_.follow && !options_.previous)
+        watched.emplace(stalls_->watch([this, &cancel] { return newer_lines_exist(cancel); },
+                                       [&body] { body.close(); }));
+      const BodyRead read = read_body(body, buffer, read_size, out, watched ? &*watched : nullptr);
+      watched.reset();
       closer.reset();
       if (stopped_ || cancel.cancelled()) return {};
       if (read.delivered) backoff = kFirstBackoff;
@@ -116,7 +130,7 @@ class LogStreamer {
   };
 
   BodyRead read_body(ByteStream& body, std::unique_ptr<char[]>& buffer, std::size_t& read_size,
-                     StreamWriter<LogEvent>& out) {
+                     StreamWriter<LogEvent>& out, StallWatch::Watched* watched = nullptr) {
     BodyRead read;
     while (!stopped_) {
       auto n = body.read(buffer.get(), read_size);
@@ -129,6 +143,11 @@ class LogStreamer {
       splitter_.feed(std::string_view(buffer.get(), *n),
                      [&](std::string_view line) { handle_line(line); });
       deliver(out);
+      if (watched != nullptr) {
+        watched->activity();
+        std::lock_guard lock(seen_mutex_);
+        seen_ = {resume_.last(), resume_.lines_at_last()};
+      }
       if (*n == read_size && read_size < kMaxReadSize) {
         read_size *= 2;  // the splitter kept no view into the old buffer
         buffer = std::make_unique_for_overwrite<char[]>(read_size);
@@ -144,6 +163,44 @@ class LogStreamer {
     request.timeout = options.follow ? std::chrono::milliseconds(0) : std::chrono::milliseconds(60000);
     request.permission = Permission{"get", "", "pods", "log", namespace_, pod_.name};
     return request;
+  }
+
+  // The stall probe (on the StallWatch's thread): does the container's log, asked afresh from
+  // the second of the last line received, hold a line newer than that line (or more lines at
+  // its very time than were received)? Then the followed connection is stuck on a rotated file.
+  bool newer_lines_exist(const CancelToken& cancel) {
+    Seen seen;
+    {
+      std::lock_guard lock(seen_mutex_);
+      seen = seen_;
+    }
+    if (!seen.last) return false;
+    LogOptions probe = whole_;
+    probe.follow = false;
+    probe.previous = false;
+    Request request = log_request(probe, format_since_time(*seen.last));
+    request.timeout = kProbeTimeout;
+    auto opened = client_.open_stream(request, cancel);
+    if (!opened) return false;
+    ByteStream& body = **opened;
+    auto closer = cancel.on_cancel([&body] { body.close(); });
+    LineSplitter splitter;
+    std::uint64_t at_last = 0;
+    std::uint64_t total = 0;
+    bool newer = false;
+    char buffer[16 * 1024];
+    while (!newer && total < kMaxProbeBytes) {
+      auto n = body.read(buffer, sizeof buffer);
+      if (!n || *n == 0) break;
+      total += *n;
+      splitter.feed(std::string_view(buffer, *n), [&](std::string_view line) {
+        const auto time = split_timestamp(line).time;
+        if (!time || newer) return;
+        if (*time > *seen.last || (*time == *seen.last && ++at_last > seen.lines_at_last)) newer = true;
+      });
+    }
+    body.close();
+    return newer;
   }
 
   // The followed container's instance now; nullopt when the pod cannot be read or lacks it.
@@ -231,6 +288,10 @@ class LogStreamer {
     marker.count = static_cast<std::uint64_t>(followed_->restarts);
     if (!out.push(std::move(marker))) stopped_ = true;
     resume_ = ResumeState{};
+    {
+      std::lock_guard lock(seen_mutex_);
+      seen_ = Seen{};  // the old instance's last line says nothing about the new one's log
+    }
     current_ = &whole_;
     last_note_.clear();
   }
@@ -291,6 +352,13 @@ class LogStreamer {
   const LogOptions& options_;
   const LineFilter& filter_;
   const RestartFollowing& restarts_;
+  StallWatch* const stalls_;
+  struct Seen {
+    std::optional<LogTime> last;
+    std::uint64_t lines_at_last = 0;
+  };
+  std::mutex seen_mutex_;
+  Seen seen_;  // resume_'s view, for the stall probe's thread
   LogOptions whole_;
   const LogOptions* current_ = &options_;  // whole_ from the first restart on
   std::optional<ContainerInstance> followed_;  // the instance read (with follow, once known)
@@ -322,9 +390,10 @@ std::string log_path(const std::string& namespace_, const std::string& pod,
 Result<void> stream_container_log(Client& client, const std::string& namespace_,
                                   const std::string& pod, const std::string& container,
                                   const LogOptions& options, const LineFilter& filter,
-                                  StreamWriter<LogEvent>& out, const RestartFollowing& restarts) {
+                                  StreamWriter<LogEvent>& out, const RestartFollowing& restarts,
+                                  StallWatch* stalls) {
   LogStreamer streamer(client, namespace_, PodRef{namespace_, pod}, container, options, filter,
-                       restarts);
+                       restarts, stalls);
   return streamer.run(out);
 }
 

@@ -14,6 +14,8 @@
 
 namespace orka::streaming {
 
+class StallWatch;
+
 // How a followed log waits for a container's next instance: the pod is looked at again after
 // `first_recheck`, doubling up to `max_recheck` (the kubelet's own back-off starts at 10 s, so
 // an instance is never missed), until the instance starts or none will.
@@ -30,12 +32,14 @@ struct RestartFollowing {
 // last timestamp seen; lines already delivered are not delivered again. With follow, a container
 // that restarts is followed into its next instance: a StreamStarted event whose `count` is the
 // restart count, then the new instance's log from its first line. Lines `filter` rejects are
-// dropped.
+// dropped. With `stalls`, a followed connection that stays silent while the container's log
+// has newer lines (the kubelet rotated the file) is closed and resumed like a cut one.
 Result<void> stream_container_log(Client& client, const std::string& namespace_,
                                   const std::string& pod, const std::string& container,
                                   const LogOptions& options, const LineFilter& filter,
                                   StreamWriter<LogEvent>& out,
-                                  const RestartFollowing& restarts = {});
+                                  const RestartFollowing& restarts = {},
+                                  StallWatch* stalls = nullptr);
 
 // The request path of one log request; `resume_since_time` overrides the options' since/tail.
 std::string log_path(const std::string& namespace_, const std::string& pod,

@@ -11,6 +11,7 @@
 #include "line_filter.hpp"
 #include "log_lines.hpp"
 #include "logs.hpp"
+#include "stall_watch.hpp"
 #include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
@@ -83,6 +84,7 @@ class Follower {
         filter_(std::move(filter)),
         poll_interval_(poll_interval),
         restarts_(std::move(restarts)) {
+    if (request_.log.follow && !request_.log.previous) stalls_.emplace();
     later_ = request_.log;  // pods that appear later are read from their first line
     later_.tail_lines.reset();
     later_.since_seconds.reset();
@@ -159,7 +161,7 @@ class Follower {
   // One stream, read on the op's own thread: no hand-over between the socket and the consumer.
   Result<LogsOutcome> run_single(StreamWriter<LogEvent>& out, const PlannedStream& stream) {
     auto result = stream_container_log(*client_, plan_.namespace_, stream.pod, stream.container,
-                                       request_.log, *filter_, out, restarts_);
+                                       request_.log, *filter_, out, restarts_, stall_watch());
     if (out.cancel().cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
     if (!result) {
       LogEvent failed = stream_event(LogEvent::Type::StreamFailed, stream);
@@ -186,7 +188,7 @@ class Follower {
     raw->thread = std::thread([this, raw, writer = out.with_cancel(raw->cancel), &options]() mutable {
       raw->result = stream_container_log(*client_, plan_.namespace_, raw->stream.pod,
                                          raw->stream.container, options, *filter_, writer,
-                                         restarts_);
+                                         restarts_, stall_watch());
       if (!raw->cancel.cancelled()) {
         if (raw->result) {
           writer.push(stream_event(LogEvent::Type::StreamEnded, raw->stream));
@@ -265,6 +267,9 @@ class Follower {
   std::shared_ptr<const LineFilter> filter_;
   const std::chrono::milliseconds poll_interval_;
   const RestartFollowing restarts_;
+  // Before the readers: destroyed after them (every reader's watch ends before the thread).
+  std::optional<StallWatch> stalls_;
+  StallWatch* stall_watch() { return stalls_ ? &*stalls_ : nullptr; }
   LogOptions later_;
 
   std::mutex mutex_;

@@ -149,6 +149,10 @@ class FakeClient final : public Client {
     std::lock_guard lock(mutex_);
     return websockets.size();
   }
+  std::size_t streams_opened() {
+    std::lock_guard lock(mutex_);
+    return stream_paths.size();
+  }
   std::string default_namespace() const override { return "default"; }
   std::string server() const override { return "https://127.0.0.1:6443"; }
 
