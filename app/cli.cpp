@@ -2,10 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <sstream>
 
+#include "command_flags.hpp"
+#include "config_file.hpp"
+#include "flag_defaults.hpp"
 #include "global_flags.hpp"
 #include "help_text.hpp"
+#include "orka/colour_choice.hpp"
+#include "orka/context_namespaces.hpp"
 #include "orka/host.hpp"
 #include "orka/plugin.hpp"
 #include "plugins_listing.hpp"
@@ -31,7 +37,48 @@ int report(const Error& error, Terminal& terminal) {
   return exit_code_for(error);
 }
 
-std::unique_ptr<Host> make_host(const GlobalFlags& flags, bool load_plugins = true) {
+std::optional<std::string> process_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+// The settings under the command line: the environment, then the config file.
+struct Settings {
+  ConfigFile file;
+  EnvLookup getenv = process_env;
+};
+
+// The colour choice: --colour, else ORKA_COLOUR/ORKA_COLOR, else NO_COLOR (never), else the
+// file's colour:, else auto.
+Result<void> choose_colour(const GlobalFlags& flags, const Settings& settings) {
+  auto parsed = [](const std::string& text, const std::string& from) -> Result<ColourChoice> {
+    if (auto choice = parse_colour_choice(text)) return *choice;
+    return fail(ErrorKind::Usage,
+                fmt::format("{} needs auto, always or never, got \"{}\"", from, text),
+                "run `orka --help`");
+  };
+  std::optional<ColourChoice> choice;
+  if (flags.colour) {
+    auto chosen = parsed(*flags.colour, "flag --colour");
+    if (!chosen) return std::unexpected(chosen.error());
+    choice = *chosen;
+  } else if (auto variable = settings.getenv("ORKA_COLOUR").value_or("").empty() ? "ORKA_COLOR" : "ORKA_COLOUR";
+             !settings.getenv(variable).value_or("").empty()) {
+    auto chosen = parsed(*settings.getenv(variable), fmt::format("the environment variable {}", variable));
+    if (!chosen) return std::unexpected(chosen.error());
+    choice = *chosen;
+  } else if (settings.getenv("NO_COLOR")) {
+    choice = ColourChoice::Auto;  // colour_wanted() honours NO_COLOR under auto
+  } else {
+    choice = settings.file.colour;
+  }
+  set_colour_choice(choice.value_or(ColourChoice::Auto));
+  return {};
+}
+
+std::unique_ptr<Host> make_host(const GlobalFlags& flags, const Settings& settings,
+                                bool load_plugins = true) {
   HostOptions options;
   options.kubeconfig = flags.kubeconfig;
   options.context = flags.context;
@@ -39,9 +86,44 @@ std::unique_ptr<Host> make_host(const GlobalFlags& flags, bool load_plugins = tr
   options.verbosity = flags.verbosity;
   options.plugin_paths = flags.plugin_paths;
   options.cache_dir = flags.cache_dir;
+  // -n and --context, else ORKA_NAMESPACE and ORKA_CONTEXT; the file's namespace per context
+  // comes after both (the host applies it once it knows the context).
+  if (!options.namespace_)
+    if (auto env = settings.getenv("ORKA_NAMESPACE"); env && !env->empty()) options.namespace_ = env;
+  if (!options.context)
+    if (auto env = settings.getenv("ORKA_CONTEXT"); env && !env->empty()) options.context = env;
   auto host = Host::create(std::move(options));
+  if (auto* namespaces = dynamic_cast<ContextNamespaces*>(&host->services());
+      namespaces != nullptr && !settings.file.namespaces.empty()) {
+    std::map<std::string, std::string> by_context;
+    for (const auto& [context, chosen] : settings.file.namespaces) by_context[context] = chosen.namespace_;
+    namespaces->set_context_namespaces(std::move(by_context));
+  }
   if (load_plugins) host->load_plugins();
   return host;
+}
+
+// The command's arguments with the environment's and the file's flag defaults in front.
+Result<DefaultedArgs> with_flag_defaults(const CommandSpec& spec, Host& host,
+                                         std::vector<std::string> args, const Settings& settings) {
+  std::vector<std::string> names{spec.name};
+  names.insert(names.end(), spec.aliases.begin(), spec.aliases.end());
+  if (!has_flag_defaults(names, settings.file, settings.getenv))
+    return DefaultedArgs{std::move(args), {}, {}};
+  auto table = command_flags(spec, host.services(), host.ops());
+  if (!table) return std::unexpected(table.error());
+  return apply_flag_defaults(names, *table, args, settings.file, settings.getenv);
+}
+
+// At -v: `ops:` sections for commands no loaded plugin provides (the file may be shared by
+// machines with other plugins).
+void note_unknown_sections(const Host& host, const Settings& settings, int verbosity,
+                           std::ostream& err) {
+  if (verbosity < 1) return;
+  for (const auto& [name, origin] : settings.file.command_origins)
+    if (host.find_command(name) == nullptr)
+      err << fmt::format("note: {} (ops.{}): no loaded plugin has `orka ops {}`; not applied\n",
+                         origin, name, name);
 }
 
 std::vector<std::string> command_words(const Host& host) {
@@ -53,8 +135,9 @@ std::vector<std::string> command_words(const Host& host) {
   return words;
 }
 
-Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelToken& cancel) {
-  auto host = make_host(line.flags);
+Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelToken& cancel,
+                    const Settings& settings) {
+  auto host = make_host(line.flags, settings);
   if (line.words.size() < 2) {
     if (line.flags.help) {
       print_ops_help(terminal.out, *host);
@@ -82,6 +165,15 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
   // The command knows its own flags: --help goes to it, as in kubectl.
   std::vector<std::string> args(line.words.begin() + 2, line.words.end());
   if (line.flags.help) args.push_back("--help");
+  note_unknown_sections(*host, settings, line.flags.verbosity, terminal.err);
+  auto defaulted = with_flag_defaults(*spec, *host, std::move(args), settings);
+  if (!defaulted) return std::unexpected(defaulted.error());
+  if (line.flags.verbosity >= 1) {
+    for (const auto& note : defaulted->notes) terminal.err << "note: " << note << '\n';
+    for (const auto& applied : defaulted->applied)
+      terminal.err << fmt::format("note: --{} from {}\n", applied.flag, applied.origin);
+  }
+  args = std::move(defaulted->args);
 
   CommandContext context{host->services(),
                          host->ops(),
@@ -95,10 +187,11 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
   auto result = spec->run(context);
   if (line.flags.help && result) print_global_flags_note(terminal.out);
   terminal.out.flush();
+  if (!result) return std::unexpected(attribute_to_default(result.error(), defaulted->applied));
   return result;
 }
 
-Result<int> run_plugins(const CommandLine& line, Terminal& terminal) {
+Result<int> run_plugins(const CommandLine& line, Terminal& terminal, const Settings& settings) {
   if (line.flags.help) {
     print_plugins_help(terminal.out);
     return kExitOk;
@@ -112,7 +205,7 @@ Result<int> run_plugins(const CommandLine& line, Terminal& terminal) {
                                              "\" for `orka plugins`",
                                          "run `orka plugins --help`"));
   }
-  auto host = make_host(line.flags);
+  auto host = make_host(line.flags, settings);
   if (json) {
     terminal.out << plugins_report(*host).dump(2) << '\n';
   } else {
@@ -125,7 +218,8 @@ Result<int> run_plugins(const CommandLine& line, Terminal& terminal) {
   return kExitOk;
 }
 
-Result<int> run_version(const CommandLine& line, Terminal& terminal, const CancelToken& cancel) {
+Result<int> run_version(const CommandLine& line, Terminal& terminal, const CancelToken& cancel,
+                        const Settings& settings) {
   if (line.flags.help) {
     print_version_help(terminal.out);
     return kExitOk;
@@ -140,7 +234,7 @@ Result<int> run_version(const CommandLine& line, Terminal& terminal, const Cance
     return kExitOk;
   }
   // The server's version needs the context's client only: no plugin is loaded.
-  auto host = make_host(line.flags, /*load_plugins=*/false);
+  auto host = make_host(line.flags, settings, /*load_plugins=*/false);
   std::string server_url;
   auto version = ask_server_version(host->services(), cancel, server_url);
   if (!version) return std::unexpected(version.error());
@@ -151,7 +245,8 @@ Result<int> run_version(const CommandLine& line, Terminal& terminal, const Cance
   return kExitOk;
 }
 
-Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& cancel) {
+Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& cancel,
+                     const Settings& settings) {
   if (line.words.empty()) {
     if (line.flags.help) {
       print_main_help(terminal.out, terminal.program);
@@ -168,11 +263,11 @@ Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& ca
       print_main_help(terminal.out, terminal.program);
       return kExitOk;
     }
-    return dispatch(std::move(line), terminal, cancel);
+    return dispatch(std::move(line), terminal, cancel, settings);
   }
-  if (command == "ops") return run_ops(line, terminal, cancel);
-  if (command == "plugins") return run_plugins(line, terminal);
-  if (command == "version") return run_version(line, terminal, cancel);
+  if (command == "ops") return run_ops(line, terminal, cancel, settings);
+  if (command == "plugins") return run_plugins(line, terminal, settings);
+  if (command == "version") return run_version(line, terminal, cancel, settings);
 
   if (command.starts_with("-"))
     return std::unexpected(usage_error("unknown flag " + command, "run `orka --help`"));
@@ -192,12 +287,13 @@ bool prints_help(const CommandLine& line) {
          (line.words.size() == 1 && line.words.front() == "ops");
 }
 
-Result<int> dispatch_as_run(CommandLine line, Terminal& terminal, const CancelToken& cancel) {
+Result<int> dispatch_as_run(CommandLine line, Terminal& terminal, const CancelToken& cancel,
+                            const Settings& settings) {
   if (terminal.program == kPlainProgram || !prints_help(line))
-    return dispatch(std::move(line), terminal, cancel);
+    return dispatch(std::move(line), terminal, cancel, settings);
   std::ostringstream out, err;
   Terminal captured{out, err, terminal.out_is_tty, terminal.err_is_tty, terminal.program};
-  auto result = dispatch(std::move(line), captured, cancel);
+  auto result = dispatch(std::move(line), captured, cancel, settings);
   terminal.out << as_run_by(out.str(), terminal.program);
   terminal.err << as_run_by(err.str(), terminal.program);
   return result;
@@ -208,8 +304,14 @@ Result<int> dispatch_as_run(CommandLine line, Terminal& terminal, const CancelTo
 int run(const std::vector<std::string>& args, Terminal terminal, const CancelToken& cancel) {
   auto line = parse_command_line(args);
   if (!line) return report(line.error(), terminal);
+  Settings settings;
+  auto file = load_config_file(locate_config_file(line->flags.config, settings.getenv));
+  if (!file) return report(file.error(), terminal);
+  settings.file = std::move(*file);
+  if (auto colour = choose_colour(line->flags, settings); !colour)
+    return report(colour.error(), terminal);
 
-  auto result = dispatch_as_run(std::move(*line), terminal, cancel);
+  auto result = dispatch_as_run(std::move(*line), terminal, cancel, settings);
   terminal.out.flush();
   if (cancel.cancelled()) {
     // Ctrl-C: the user knows why it stopped; only an unrelated failure is worth printing.

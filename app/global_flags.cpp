@@ -19,8 +19,11 @@ constexpr ValueFlag kContext{"--context", ""};
 constexpr ValueFlag kNamespace{"--namespace", "-n"};
 constexpr ValueFlag kPluginPath{"--plugin-path", ""};
 constexpr ValueFlag kCacheDir{"--cache-dir", ""};
+constexpr ValueFlag kConfig{"--config", ""};
+constexpr ValueFlag kColour{"--colour", ""};
+constexpr ValueFlag kColor{"--color", ""};
 constexpr const ValueFlag* kValueFlags[] = {&kKubeconfig, &kContext, &kNamespace, &kPluginPath,
-                                            &kCacheDir};
+                                            &kCacheDir,   &kConfig,  &kColour,    &kColor};
 
 std::unexpected<Error> usage(std::string message, std::string hint = "run `orka --help`") {
   return fail(ErrorKind::Usage, std::move(message), std::move(hint));
@@ -46,12 +49,17 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   auto& flags = line.flags;
 
   auto store = [&](const ValueFlag* flag, std::string value) -> Result<void> {
+    if (flag == &kConfig) {  // empty: read no config file
+      flags.config = std::move(value);
+      return {};
+    }
     if (value.empty())
       return usage("flag " + std::string(flag->long_name) + " needs a non-empty value");
     if (flag == &kKubeconfig) flags.kubeconfig = std::move(value);
     else if (flag == &kContext) flags.context = std::move(value);
     else if (flag == &kNamespace) flags.namespace_ = std::move(value);
     else if (flag == &kCacheDir) flags.cache_dir = std::move(value);
+    else if (flag == &kColour || flag == &kColor) flags.colour = std::move(value);
     else flags.plugin_paths.push_back(std::move(value));
     return {};
   };

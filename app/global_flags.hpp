@@ -18,6 +18,8 @@ struct GlobalFlags {
   int verbosity = 0;                      // -v (1), -vv (2), repeated -v adds; --v=N sets
   std::vector<std::string> plugin_paths;  // --plugin-path DIR, repeatable, in order
   std::optional<std::string> cache_dir;   // --cache-dir DIR (discovery snapshots)
+  std::optional<std::string> config;      // --config FILE (orka's settings; "" for none)
+  std::optional<std::string> colour;      // --colour, --color auto|always|never
   bool help = false;                      // -h, --help
 };
 

@@ -10,13 +10,20 @@ namespace {
 constexpr std::string_view kGlobalFlags =
     "global flags (accepted anywhere before `--`):\n"
     "  --kubeconfig FILE     use this kubeconfig file only (default: $KUBECONFIG, ~/.kube/config)\n"
-    "  --context NAME        the kubeconfig context to use\n"
-    "  -n, --namespace NS    the namespace (default: the context's, then \"default\")\n"
+    "  --context NAME        the kubeconfig context to use (default: $ORKA_CONTEXT, then the\n"
+    "                        kubeconfig's current-context)\n"
+    "  -n, --namespace NS    the namespace (default: $ORKA_NAMESPACE, the config file's for\n"
+    "                        the context, the context's own, then \"default\")\n"
     "  -v, -vv, --v=N        print requests (1) and response bodies (2); secrets are masked\n"
     "  --plugin-path DIR     look for op plugins in DIR first (repeatable; then\n"
     "                        $ORKA_PLUGIN_PATH, then the directory installed with orka)\n"
     "  --cache-dir DIR       keep API discovery here, per server and user, for 6 hours\n"
     "                        (default: $XDG_CACHE_HOME/orka, then ~/.cache/orka)\n"
+    "  --config FILE         orka's settings (default: $ORKA_CONFIG, then\n"
+    "                        $XDG_CONFIG_HOME/orka/config.yaml, ~/.config/orka/config.yaml;\n"
+    "                        an empty FILE reads none); flags > environment > file\n"
+    "  --colour WHEN         auto, always or never (also --color; default: $ORKA_COLOUR,\n"
+    "                        never if $NO_COLOR is set, the config file's, then auto)\n"
     "  -h, --help            help for orka or for the command it follows\n";
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -78,8 +85,9 @@ void print_ops_help(std::ostream& out, const Host& host) {
 }
 
 void print_global_flags_note(std::ostream& out) {
-  out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path, --cache-dir) also apply; see "
-         "`orka --help`.\n";
+  out << "\nGlobal flags (--kubeconfig, --context, -n, -v, --plugin-path, --cache-dir, --config,\n"
+         "--colour) also apply; see `orka --help`. Defaults for this command's flags may come\n"
+         "from the config file (flags:, ops:) and ORKA_TRANSPORT, ORKA_MAX_STREAMS, ORKA_KEEPALIVE.\n";
 }
 
 void print_plugins_help(std::ostream& out) {

@@ -13,9 +13,20 @@
 #include "orka/object_names.hpp"
 #include "transport/http_client.hpp"
 
+namespace orka {
+inline namespace ORKA_ABI_NAMESPACE {
+ContextNamespaces::~ContextNamespaces() = default;
+}  // namespace ORKA_ABI_NAMESPACE
+}  // namespace orka
+
 namespace orka::core {
 
 HostServices::HostServices(HostOptions options) : options_(std::move(options)) {}
+
+void HostServices::set_context_namespaces(std::map<std::string, std::string> by_context) {
+  std::lock_guard lock(mutex_);
+  context_namespaces_ = std::move(by_context);
+}
 
 void HostServices::log(int level, std::string_view line) {
   if (level > options_.verbosity) return;
@@ -87,6 +98,13 @@ Result<const RestConfig*> HostServices::rest_config_locked() {
     auto loaded = load_rest_config(load);
     if (!loaded) return std::unexpected(loaded.error());
     for (const auto& warning : loaded->warnings) log(0, "warning: " + warning);
+    const bool namespace_given = options_.namespace_ && !options_.namespace_->empty();
+    if (auto chosen = context_namespaces_.find(loaded->context_name);
+        !namespace_given && chosen != context_namespaces_.end()) {
+      log(1, fmt::format("namespace \"{}\": orka's config file sets it for context \"{}\"",
+                         chosen->second, loaded->context_name));
+      loaded->namespace_ = chosen->second;
+    }
     rest_config_ = std::move(*loaded);
   }
   return &*rest_config_;

@@ -2,6 +2,7 @@
 // is loaded, the HTTPS client built and discovery created on first use, then cached.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -10,12 +11,13 @@
 
 #include "discovery/discovery_disk_cache.hpp"
 #include "kubeconfig/rest_config.hpp"
+#include "orka/context_namespaces.hpp"
 #include "orka/host.hpp"
 #include "orka/services.hpp"
 
 namespace orka::core {
 
-class HostServices final : public Services {
+class HostServices final : public Services, public ContextNamespaces {
  public:
   explicit HostServices(HostOptions options);
 
@@ -25,6 +27,8 @@ class HostServices final : public Services {
   int verbosity() const override { return options_.verbosity; }
   void log(int level, std::string_view line) override;
   Result<ServerVersion> server_version(const CancelToken& cancel) override;
+
+  void set_context_namespaces(std::map<std::string, std::string> by_context) override;
 
   // Replaces the client (and forgets discovery built on the previous one).
   void set_client(std::shared_ptr<Client> client);
@@ -37,6 +41,7 @@ class HostServices final : public Services {
 
   const HostOptions options_;
   std::mutex mutex_;
+  std::map<std::string, std::string> context_namespaces_;  // used when no -n is given
   std::optional<RestConfig> rest_config_;  // cached once loaded; a failed load is retried
   std::shared_ptr<Client> client_;
   bool client_from_config_ = false;  // built from rest_config_ (not handed in by set_client)

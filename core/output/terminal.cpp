@@ -1,9 +1,11 @@
 // Terminal detection and ANSI colour.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <string_view>
 
+#include "orka/colour_choice.hpp"
 #include "orka/output.hpp"
 
 namespace orka {
@@ -11,7 +13,26 @@ inline namespace ORKA_ABI_NAMESPACE {
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
+namespace {
+std::atomic<ColourChoice> g_colour_choice{ColourChoice::Auto};
+}  // namespace
+
+void set_colour_choice(ColourChoice choice) { g_colour_choice.store(choice); }
+ColourChoice colour_choice() { return g_colour_choice.load(); }
+
+std::optional<ColourChoice> parse_colour_choice(std::string_view text) {
+  if (text == "auto") return ColourChoice::Auto;
+  if (text == "always") return ColourChoice::Always;
+  if (text == "never") return ColourChoice::Never;
+  return std::nullopt;
+}
+
 bool colour_wanted(bool is_tty) {
+  switch (colour_choice()) {
+    case ColourChoice::Always: return true;
+    case ColourChoice::Never: return false;
+    case ColourChoice::Auto: break;
+  }
   if (!is_tty) return false;
   // https://no-color.org: present at all means no colour (the SDK contract says any value).
   if (std::getenv("NO_COLOR") != nullptr) return false;

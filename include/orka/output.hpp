@@ -15,7 +15,7 @@ inline namespace ORKA_ABI_NAMESPACE {
 
 ORKA_API bool is_terminal(int fd);
 
-// Colour only on a terminal, never when NO_COLOR is set (any value) or TERM=dumb.
+// Colour on a terminal without NO_COLOR (any value) or TERM=dumb; colour_choice.hpp overrides.
 ORKA_API bool colour_wanted(bool is_tty);
 
 enum class Colour { None, Red, Green, Yellow, Blue, Magenta, Cyan, Bold, Dim };

@@ -1,6 +1,7 @@
 // `orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [flags]`: the target and port specs in,
 // the pf op, one line per event out (or its JSON form).
 #include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -8,17 +9,13 @@
 #include "orka/output.hpp"
 #include "orka/transport_choice.hpp"
 #include "forward.hpp"
+#include "forward_status.hpp"
 #include "pf_command.hpp"
 #include "pf_json.hpp"
 #include "port_mapping.hpp"
 
 namespace orka::streaming {
 namespace {
-
-std::string host_port(const std::string& address, std::uint16_t port) {
-  return address.find(':') != std::string::npos ? fmt::format("[{}]:{}", address, port)
-                                                : fmt::format("{}:{}", address, port);
-}
 
 struct PfCommand {
   ForwardRequest request;
@@ -91,20 +88,24 @@ struct PfCommand {
     request.options.cancel = ctx.cancel;
     auto events = ctx.ops.run<ForwardOp>(request);
     const bool verbose = ctx.services.verbosity() >= 1;
-    JsonLinesWriter writer(ctx.out);
-    for (;;) {
-      auto received = events.next();
-      if (!received) break;
-      const ForwardEvent& event = *received.value;
-      if (json) {
-        writer.write(forward_event_json(event));
-        continue;
+    if (json) {
+      JsonLinesWriter writer(ctx.out);
+      for (auto received = events.next(); received.value; received = events.next())
+        writer.write(forward_event_json(*received.value));
+    } else {
+      const bool live = live_status_wanted(ctx.out_is_tty);
+      ForwardPrinter printer(ctx.out, ctx.err, live, verbose);
+      for (;;) {
+        // On a terminal the rates change with time alone: wake up to redraw them.
+        auto received = live ? events.next_for(ForwardPrinter::kRedrawInterval) : events.next();
+        if (received.status == ReceiveStatus::TimedOut) {
+          printer.tick(StatusClock::now());
+          continue;
+        }
+        if (!received.value) break;
+        printer.on_event(*received.value, StatusClock::now());
       }
-      const std::string text = describe_event(event, verbose);
-      if (text.empty()) continue;
-      const bool problem = event.type == ForwardEvent::Type::ConnectionError;
-      (problem ? ctx.err : ctx.out) << text << '\n';
-      (problem ? ctx.err : ctx.out).flush();
+      printer.finish(StatusClock::now());
     }
     auto outcome = events.finish();
     if (!outcome) return fail(outcome.error());
@@ -137,6 +138,13 @@ std::string describe_event(const ForwardEvent& event, bool verbose) {
       return verbose ? fmt::format("Forward closed: {}", event.message) : "";
   }
   return "";
+}
+
+bool live_status_wanted(bool out_is_tty) {
+  if (!out_is_tty) return false;
+  // A terminal that cannot move the cursor gets the plain lines.
+  const char* term = std::getenv("TERM");
+  return !(term != nullptr && std::string_view(term) == "dumb");
 }
 
 CommandSpec pf_command() { return command_spec<PfCommand>(); }

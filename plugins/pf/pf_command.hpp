@@ -11,6 +11,9 @@ namespace orka::streaming {
 // One event for a human ("" when this event is not shown without -v).
 std::string describe_event(const ForwardEvent& event, bool verbose);
 
+// Whether pf draws its live status block: stdout is a terminal that is not TERM=dumb.
+bool live_status_wanted(bool out_is_tty);
+
 CommandSpec pf_command();
 
 }  // namespace orka::streaming

@@ -38,6 +38,9 @@ no_raw_control() {
   fi
 }
 
+# orka's settings come only from what a row gives (docs/imperative-ops.md, "Config file").
+unset XDG_CONFIG_HOME ORKA_CONFIG ORKA_NAMESPACE ORKA_CONTEXT ORKA_COLOUR ORKA_COLOR ORKA_TRANSPORT \
+  ORKA_MAX_STREAMS ORKA_KEEPALIVE
 mkdir -p "$TMP/home"
 openssl req -x509 -new -nodes -newkey rsa:2048 -keyout "$TMP/ca.key" -out "$TMP/ca.crt" -days 2 \
   -subj /CN=orka-bad-input-ca >/dev/null 2>&1 || { echo "FAIL: openssl"; exit 1; }
@@ -153,6 +156,26 @@ row T1-bad-timeout 2 '--timeout' $(k) ops scale deploy/web --replicas 1 --wait -
 row T2-timeout-without-wait 2 '--timeout only applies with --wait' $(k) ops scale deploy/web --replicas 1 --timeout 5s
 row T3-bad-since 2 '--since' $(k) ops logs p --since yesterday
 row T4-negative-grace 2 '--grace-period' $(k) ops drain node1 --grace-period -5
+
+# ---------------------------------------------------------------- config file and settings variables (S)
+config() { printf '%b' "$2" >"$TMP/$1.yaml"; echo --config "$TMP/$1.yaml"; }
+row S1-config-unknown-key 2 'unknown-key\.yaml line 2: unknown key "colur"' \
+  $(config unknown-key 'contexts: {}\ncolur: never\n') $(k) ops logs p
+row S2-config-flag-the-op-lacks 2 'line 3 \(ops\.logs\.max-stream\): `orka ops logs` has no flag --max-stream' \
+  $(config lacks 'ops:\n  logs:\n    max-stream: 5\n') $(k) ops logs p
+row S3-config-bad-value 2 'line 3 \(ops\.logs\.max-streams\): invalid value "lots" for --max-streams' \
+  $(config value 'ops:\n  logs:\n    max-streams: lots\n') $(k) ops logs p
+row S4-config-switch-word 2 'line 2 \(flags\.follow\): --follow is a switch: expected true or false' \
+  $(config switch 'flags:\n  follow: sometimes\n') $(k) ops logs p
+row S5-config-bad-yaml 2 'yaml\.yaml line [0-9]+: not valid YAML' $(config yaml 'ops: {logs: [\n') $(k) ops logs p
+row S6-config-missing 2 'cannot read the config file .*absent\.yaml \(from --config\): No such file' \
+  --config "$TMP/absent.yaml" $(k) ops logs p
+row S7-config-directory 2 'cannot read the config file .* not a regular file' --config "$TMP" $(k) ops logs p
+ORKA_MAX_STREAMS=lots row S8-env-bad-value 2 \
+  'the environment \(ORKA_MAX_STREAMS=lots\): invalid value "lots" for --max-streams' $(k) ops logs p
+row S9-bad-colour 2 'flag --colour needs auto, always or never, got "sometimes"' --colour sometimes $(k) ops logs p
+ORKA_COLOR=pink row S10-env-bad-colour 2 'the environment variable ORKA_COLOR needs auto, always or never' \
+  $(k) ops logs p
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

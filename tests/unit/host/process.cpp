@@ -141,7 +141,17 @@ EnvChanges isolated_env(const std::string& home) {
           {"KUBECONFIG", std::nullopt},
           {"ORKA_PLUGIN_PATH", std::nullopt},
           {"KUBERNETES_SERVICE_HOST", std::nullopt},
-          {"KUBERNETES_SERVICE_PORT", std::nullopt}};
+          {"KUBERNETES_SERVICE_PORT", std::nullopt},
+          // orka's own settings: none from the user running the tests
+          {"XDG_CONFIG_HOME", std::nullopt},
+          {"ORKA_CONFIG", std::nullopt},
+          {"ORKA_NAMESPACE", std::nullopt},
+          {"ORKA_CONTEXT", std::nullopt},
+          {"ORKA_COLOUR", std::nullopt},
+          {"ORKA_COLOR", std::nullopt},
+          {"ORKA_TRANSPORT", std::nullopt},
+          {"ORKA_MAX_STREAMS", std::nullopt},
+          {"ORKA_KEEPALIVE", std::nullopt}};
 }
 
 ProcessResult run_orka(const std::vector<std::string>& args, const EnvChanges& env) {

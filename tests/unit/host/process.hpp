@@ -46,7 +46,8 @@ class ChildProcess {
 };
 
 // An environment that cannot reach a real cluster or user config: HOME is a scratch dir,
-// KUBECONFIG and ORKA_PLUGIN_PATH are unset.
+// KUBECONFIG, ORKA_PLUGIN_PATH and orka's settings variables (config file, namespace, ...) are
+// unset.
 EnvChanges isolated_env(const std::string& home);
 
 ProcessResult run_orka(const std::vector<std::string>& args, const EnvChanges& env);
