@@ -109,10 +109,10 @@ void print_completion_help(std::ostream& out) {
          "sts/NAME, ...), containers of the pod on the line, nodes, namespaces, contexts and the\n"
          "ports of the pf target. Each list is one request with a 2 s limit, kept 5 s in the\n"
          "cache directory; a slow or failing cluster completes nothing.\n\n"
-         "  bash: source <(orka completion bash)      (or save it in\n"
-         "        /etc/bash_completion.d/orka)\n"
-         "  zsh:  source <(orka completion zsh)       (after compinit)\n"
-         "  fish: orka completion fish | source\n";
+         "to load it:\n"
+         "  bash  source <(orka completion bash)   (or save it as /etc/bash_completion.d/orka)\n"
+         "  zsh   source <(orka completion zsh)    (after compinit)\n"
+         "  fish  orka completion fish | source\n";
 }
 
 void print_man_help(std::ostream& out) {

@@ -97,9 +97,7 @@ std::vector<ManPage> man_pages(const CommandCatalog& catalog) {
   std::vector<PageSource> sources;
   const auto main = catalog.main();
   sources.push_back({"orka", main.summary, main.page});
-  std::vector<std::string> app_commands = catalog.app_command_names();
-  app_commands.insert(app_commands.begin(), "ops");
-  for (const auto& name : app_commands)
+  for (const auto& name : catalog.app_command_names())
     if (auto described = catalog.app_command(name))
       sources.push_back({"orka " + name, described->summary, described->page});
   for (const auto* spec : catalog.ops())
