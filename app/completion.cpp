@@ -136,6 +136,9 @@ Completion complete_value(const ValueSpec& spec, std::string_view current, std::
           for (auto& name : names.names(query)) out.push_back(local + name);
         }
         break;
+      case ValueKind::Pods:
+        if (current.find('/') != std::string_view::npos) break;  // TYPE/NAME: never a pod
+        [[fallthrough]];
       default:
         for (auto& name : names.names(query)) out.push_back(std::move(name));
     }
