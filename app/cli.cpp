@@ -43,8 +43,10 @@ int report(const Error& error, Terminal& terminal) {
   return exit_code_for(error);
 }
 
-std::unique_ptr<Host> make_host(const GlobalFlags& flags, bool load_plugins = true) {
+std::unique_ptr<Host> make_host(const GlobalFlags& flags, bool load_plugins = true,
+                                std::ostream* diagnostics = nullptr) {
   HostOptions options;
+  options.diagnostics = diagnostics;
   options.kubeconfig = flags.kubeconfig;
   options.context = flags.context;
   options.namespace_ = flags.namespace_;
@@ -278,7 +280,9 @@ int run_complete(const std::vector<std::string>& args, Terminal& terminal) {
   try {
     GlobalFlags flags = scan_global_flags(words);
     flags.verbosity = 0;  // no request lines among the candidates
-    auto host = make_host(flags);
+    // Not even a kubeconfig warning: the shell would show it in the middle of the line.
+    std::ostream discard(nullptr);
+    auto host = make_host(flags, /*load_plugins=*/true, &discard);
     CommandCatalog catalog(*host);
     LiveNames names(host->services(), flags, name_cache_for(flags.cache_dir));
     answer(complete_words(words, current, catalog, names));
