@@ -178,6 +178,8 @@ done
 # Man pages.
 check "orka man writes the pages" bash -c "orka man '$TMP/man' >'$TMP/man.list'"
 check "one page per op" bash -c "for op in logs exec pf scale rr delete cordon drain caps; do test -f '$TMP/man/orka-ops-'\$op.1 || exit 1; done; test -f '$TMP/man/orka.1'"
+# What `man -l` shows, without man-db: groff's own rendering, overstrikes removed.
+render() { groff -man -Tascii -rLL=200n "$1" 2>/dev/null | col -bx; }
 lint_clean=1
 for page in "$TMP"/man/*.1; do
   warnings=$(groff -ww -man -z "$page" 2>&1)
@@ -186,13 +188,13 @@ done
 check "every page is lint-clean (groff -ww -man -z)" test "$lint_clean" = 1
 missing=""
 for op in logs exec pf scale rr delete cordon drain caps; do
-  rendered=$(MANWIDTH=200 man -l "$TMP/man/orka-ops-$op.1" 2>/dev/null | col -bx)
+  rendered=$(render "$TMP/man/orka-ops-$op.1")
   for flag in $(orka ops "$op" --help | grep -oE '^  (-[a-z], )?--[a-z0-9-]+' | grep -oE -- '--[a-z0-9-]+'); do
     grep -qF -- "$flag" <<<"$rendered" || missing+=" $op:$flag"
   done
 done
 check "every command's flags are in its rendered page${missing:+ (missing:$missing)}" test -z "$missing"
 for flag in --kubeconfig --context --namespace --plugin-path --cache-dir; do
-  grep -qF -- "$flag" <<<"$(MANWIDTH=200 man -l "$TMP/man/orka.1" 2>/dev/null | col -bx)" || missing+=" orka:$flag"
+  grep -qF -- "$flag" <<<"$(render "$TMP/man/orka.1")" || missing+=" orka:$flag"
 done
 check "orka(1) has the global flags" test -z "$missing"
