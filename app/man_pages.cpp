@@ -36,6 +36,17 @@ struct PageSource {
   HelpPage page;
 };
 
+// A heading and its lines, `between` (a request) separating them; nothing for no lines.
+void section(std::string& out, std::string_view title, const std::vector<std::string>& lines,
+             std::string_view between) {
+  if (lines.empty()) return;
+  out += fmt::format(".SH {}\n", title);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += fmt::format("{}\n", between);
+    out += roff_text(lines[i]) + "\n";
+  }
+}
+
 std::string render(const PageSource& source, const std::vector<std::string>& see_also) {
   const std::string name = page_name(source.words);
   std::string out;
@@ -43,24 +54,8 @@ std::string render(const PageSource& source, const std::vector<std::string>& see
                      version_string());
   out += ".SH NAME\n";
   out += fmt::format("{} \\- {}\n", roff_text(name), roff_text(source.summary));
-  if (!source.page.usage.empty()) {
-    out += ".SH SYNOPSIS\n";
-    bool first = true;
-    for (const auto& form : source.page.usage) {
-      if (!first) out += ".br\n";
-      out += roff_text(form) + "\n";
-      first = false;
-    }
-  }
-  if (!source.page.paragraphs.empty()) {
-    out += ".SH DESCRIPTION\n";
-    bool first = true;
-    for (const auto& paragraph : source.page.paragraphs) {
-      if (!first) out += ".PP\n";
-      out += roff_text(paragraph) + "\n";
-      first = false;
-    }
-  }
+  section(out, "SYNOPSIS", source.page.usage, ".br");       // each form on a line of its own
+  section(out, "DESCRIPTION", source.page.paragraphs, ".PP");
   for (const auto& section : source.page.sections) {
     if (section.entries.empty()) continue;
     const auto [title, aside] = heading(section.title);

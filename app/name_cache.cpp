@@ -1,12 +1,13 @@
 #include "name_cache.hpp"
 
+#include "orka/cache_dir.hpp"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -32,18 +33,9 @@ bool write_all(int fd, const std::string& text) {
 }  // namespace
 
 std::optional<NameCache> name_cache_for(const std::optional<std::string>& cache_dir_flag) {
-  std::filesystem::path dir;
-  if (cache_dir_flag) {
-    if (cache_dir_flag->empty()) return std::nullopt;
-    dir = *cache_dir_flag;
-  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-    dir = std::filesystem::path(xdg) / "orka";
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
-    dir = std::filesystem::path(home) / ".cache" / "orka";
-  } else {
-    return std::nullopt;
-  }
-  return NameCache{dir / "completion"};
+  auto dir = cache_directory(cache_dir_flag);
+  if (!dir) return std::nullopt;
+  return NameCache{*dir / "completion"};
 }
 
 std::filesystem::path cached_names_file(const NameCache& cache, std::string_view key) {

@@ -5,13 +5,13 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include <cxxopts.hpp>
 
 #include "command_catalog.hpp"
+#include "isolated_host.hpp"
 #include "orka/command_shape.hpp"
 #include "orka/host.hpp"
 #include "test_paths.hpp"
@@ -55,12 +55,7 @@ struct CatalogFixture {
   std::unique_ptr<cli::CommandCatalog> catalog;
 
   CatalogFixture() {
-    const auto kubeconfig = dir.path() / "kubeconfig";
-    std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters: []\n";
-    HostOptions options;
-    options.kubeconfig = kubeconfig.string();
-    options.use_env_plugin_path = false;
-    options.use_default_plugin_dir = false;
+    auto options = isolated_host_options(dir.path());
     options.plugin_paths = {build_plugin_dir()};
     options.cache_dir = "";
     host = Host::create(options);

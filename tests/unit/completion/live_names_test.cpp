@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "isolated_host.hpp"
 #include "live_names.hpp"
 #include "mock_client.hpp"
 #include "name_cache.hpp"
@@ -27,13 +28,8 @@ struct LiveFixture {
   std::vector<std::unique_ptr<trompeloeil::expectation>> allowances;
 
   LiveFixture() {
-    const auto kubeconfig = dir.path() / "kubeconfig";
-    std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters: []\n";
-    orka::HostOptions options;
-    options.kubeconfig = kubeconfig.string();
+    auto options = orka::testing::isolated_host_options(dir.path());
     options.namespace_ = "team-a";
-    options.use_env_plugin_path = false;
-    options.use_default_plugin_dir = false;
     options.cache_dir = "";
     host = orka::Host::create(options);
     host->set_client(client);
