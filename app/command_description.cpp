@@ -27,25 +27,14 @@ std::vector<std::string> usage_tokens(std::string_view form) {
   return tokens;
 }
 
-std::vector<std::string> split(std::string_view text, char separator) {
+std::vector<std::string> split(std::string_view text, std::string_view separator) {
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (true) {
     const auto end = text.find(separator, start);
     parts.emplace_back(text.substr(start, end - start));
     if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
-std::vector<std::string> split_spaced_bars(std::string_view text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto end = text.find(" | ", start);
-    parts.emplace_back(text.substr(start, end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 3;
+    start = end + separator.size();
   }
 }
 
@@ -74,7 +63,7 @@ std::vector<std::string> leading_choices(std::string_view description) {
   const auto colon = description.find(':');
   if (colon == std::string_view::npos) return {};
   const auto head = description.substr(0, colon);
-  return is_choice_list(head) ? split(head, '|') : std::vector<std::string>{};
+  return is_choice_list(head) ? split(head, "|") : std::vector<std::string>{};
 }
 
 struct UsageForm {
@@ -96,7 +85,7 @@ UsageForm read_form(const std::vector<std::string>& tokens, std::size_t first) {
     if (bracketed && token.size() > 2 && token[1] == '-') {
       // "[-c CONTAINER]", "[--transport auto|websocket|spdy]", "[--a | --b]"
       // Alternatives are spaced ("[--a | --b]"); an unspaced '|' is a value's choices.
-      for (const auto& alternative : split_spaced_bars(token.substr(1, token.size() - 2))) {
+      for (const auto& alternative : split(token.substr(1, token.size() - 2), " | ")) {
         auto words = usage_tokens(alternative);
         if (words.empty() || !words[0].starts_with("-")) continue;
         const bool valued = words.size() >= 2 && !words[1].starts_with("-");
@@ -117,11 +106,11 @@ UsageForm read_form(const std::vector<std::string>& tokens, std::size_t first) {
       word.remove_suffix(3);
     }
     if (is_choice_list(word)) {  // "bash|zsh|fish"
-      slot.value.choices = split(word, '|');
+      slot.value.choices = split(word, "|");
       form.positionals.push_back(std::move(slot));
       continue;
     }
-    auto alternatives = split(word, '|');
+    auto alternatives = split(word, "|");
     for (std::size_t k = 0; k < alternatives.size(); ++k) {
       const auto& alternative = alternatives[k];
       if (alternative.starts_with("-")) {  // "POD|-l SELECTOR": the flag's value follows
@@ -150,7 +139,7 @@ ValueSpec value_spec_for(std::string_view placeholder, const FlagSpec* flag) {
   else if (placeholder == "[LOCAL:]REMOTE" || placeholder == "PORT") add_kind(spec, ValueKind::Ports);
   else if (placeholder == "FILE") add_kind(spec, ValueKind::Files);
   else if (placeholder == "DIR") add_kind(spec, ValueKind::Directories);
-  else if (is_choice_list(placeholder)) spec.choices = split(placeholder, '|');
+  else if (is_choice_list(placeholder)) spec.choices = split(placeholder, "|");
   if (spec.empty() && flag != nullptr) {
     if (flag->named("--namespace")) add_kind(spec, ValueKind::Namespaces);
     else if (flag->named("--context")) add_kind(spec, ValueKind::Contexts);
