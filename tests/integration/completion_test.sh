@@ -129,6 +129,17 @@ kc --kubeconfig "$TMP/two-contexts" config set-context orka-it-other --cluster=x
 mapfile -t contexts < <(kc --kubeconfig "$TMP/two-contexts" config get-contexts -o name)
 check "contexts from the kubeconfig, no request (${#contexts[@]})" offers_exactly "orka --kubeconfig $TMP/two-contexts --context " "${contexts[@]}"
 
+# kubectl orka <TAB>: kubectl (1.26+) runs kubectl_complete-orka, installed beside orka.
+ln -s "$ORKA" "$TMP/bin/kubectl_complete-orka"
+ln -s "$ORKA" "$TMP/bin/kubectl-orka"  # kubectl completes only plugins it finds
+newest=$(find_kubectl newest)
+if [[ $("$newest" version --client -o json 2>/dev/null | jq -r .clientVersion.minor | tr -dc 0-9) -ge 26 ]]; then
+  check "kubectl orka <TAB> ($(basename "$newest")): pods through kubectl_complete-orka" \
+    bash -c "'$newest' __complete orka -n '$NS' ops logs '' 2>/dev/null | grep -qx multi"
+else
+  fail "no kubectl 1.26 or newer to check kubectl's plugin completion with ($newest)"
+fi
+
 cache_files=("$TMP"/cache/orka/completion/*.json)
 check "the names were cached" test -f "${cache_files[0]}"
 check "cache files are 0600 in a 0700 folder" bash -c "[[ \$(stat -c %a '$TMP/cache/orka/completion') == 700 ]] && ! find '$TMP/cache/orka/completion' -type f ! -perm 600 | grep -q ."
