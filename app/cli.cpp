@@ -2,14 +2,23 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
+#include "command_catalog.hpp"
 #include "command_flags.hpp"
+#include "completion.hpp"
+#include "completion_scripts.hpp"
 #include "config_file.hpp"
 #include "flag_defaults.hpp"
 #include "global_flags.hpp"
 #include "help_text.hpp"
+#include "live_names.hpp"
+#include "man_pages.hpp"
 #include "orka/colour_choice.hpp"
 #include "orka/context_namespaces.hpp"
 #include "orka/host.hpp"
@@ -24,7 +33,10 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitCancelled = 130;
-const std::vector<std::string> kTopLevelCommands = {"ops", "plugins", "version", "help"};
+const std::vector<std::string> kTopLevelCommands = {"ops",        "plugins", "version",
+                                                    "completion", "man",     "help"};
+// The hidden command the completion scripts call (completion.hpp).
+constexpr std::string_view kCompleteCommand = "__complete";
 
 Error usage_error(std::string message, std::string hint) {
   return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
@@ -78,8 +90,9 @@ Result<void> choose_colour(const GlobalFlags& flags, const Settings& settings) {
 }
 
 std::unique_ptr<Host> make_host(const GlobalFlags& flags, const Settings& settings,
-                                bool load_plugins = true) {
+                                bool load_plugins = true, std::ostream* diagnostics = nullptr) {
   HostOptions options;
+  options.diagnostics = diagnostics;
   options.kubeconfig = flags.kubeconfig;
   options.context = flags.context;
   options.namespace_ = flags.namespace_;
@@ -245,6 +258,40 @@ Result<int> run_version(const CommandLine& line, Terminal& terminal, const Cance
   return kExitOk;
 }
 
+// `orka completion SHELL`: the script, on stdout.
+Result<int> run_completion(const CommandLine& line, Terminal& terminal) {
+  if (line.flags.help) {
+    print_completion_help(terminal.out);
+    return kExitOk;
+  }
+  const std::string hint = "run `orka completion --help`";
+  if (line.words.size() != 2)
+    return std::unexpected(usage_error("`orka completion` needs one shell: bash, zsh or fish", hint));
+  auto script = completion_script(line.words[1]);
+  if (!script)
+    return std::unexpected(usage_error(
+        "no completion script for the shell \"" + line.words[1] + "\": use bash, zsh or fish", hint));
+  terminal.out << *script;
+  return kExitOk;
+}
+
+// `orka man DIR`: every page, one line per file written.
+Result<int> run_man(const CommandLine& line, Terminal& terminal, const Settings& settings) {
+  if (line.flags.help) {
+    print_man_help(terminal.out);
+    return kExitOk;
+  }
+  if (line.words.size() != 2)
+    return std::unexpected(usage_error("`orka man` needs the directory to write the pages into",
+                                       "e.g. `orka man ./man1`"));
+  auto host = make_host(line.flags, settings);
+  CommandCatalog catalog(*host);
+  auto written = write_man_pages(catalog, line.words[1]);
+  if (!written) return std::unexpected(written.error());
+  for (const auto& file : *written) terminal.out << file << '\n';
+  return kExitOk;
+}
+
 Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& cancel,
                      const Settings& settings) {
   if (line.words.empty()) {
@@ -268,6 +315,8 @@ Result<int> dispatch(CommandLine line, Terminal& terminal, const CancelToken& ca
   if (command == "ops") return run_ops(line, terminal, cancel, settings);
   if (command == "plugins") return run_plugins(line, terminal, settings);
   if (command == "version") return run_version(line, terminal, cancel, settings);
+  if (command == "completion") return run_completion(line, terminal);
+  if (command == "man") return run_man(line, terminal, settings);
 
   if (command.starts_with("-"))
     return std::unexpected(usage_error("unknown flag " + command, "run `orka --help`"));
@@ -299,9 +348,56 @@ Result<int> dispatch_as_run(CommandLine line, Terminal& terminal, const CancelTo
   return result;
 }
 
+// `orka __complete WORDS... CURRENT`. Always exits 0 with a directive line, and writes
+// nothing else: a shell must never show an error message as a candidate. A watchdog answers
+// "nothing" if the whole lookup (an exec credential plugin, say) outlives the list deadline.
+int run_complete(const std::vector<std::string>& args, Terminal& terminal) {
+  std::vector<std::string> words(args.begin() + 1, args.end());
+  std::string current;
+  if (!words.empty()) {
+    current = words.back();
+    words.pop_back();
+  }
+  std::atomic<bool> answered{false};
+  auto answer = [&](const Completion& completion) {
+    if (answered.exchange(true)) return;
+    terminal.out << format_completion(completion);
+    terminal.out.flush();
+  };
+  CancelToken finished;
+  std::thread watchdog([&answered, finished] {
+    if (finished.wait_for(kNameListTimeout + std::chrono::seconds(1))) return;
+    if (answered.exchange(true)) return;
+    static constexpr char kNothing[] = ":4\n";
+    (void)!::write(STDOUT_FILENO, kNothing, sizeof kNothing - 1);
+    std::_Exit(0);
+  });
+  try {
+    GlobalFlags flags = scan_global_flags(words);
+    flags.verbosity = 0;  // no request lines among the candidates
+    // Not even a kubeconfig warning: the shell would show it in the middle of the line.
+    std::ostream discard(nullptr);
+    // The environment's and the config file's settings too, when the file reads cleanly (a
+    // broken one is reported by the command itself, not in the middle of a candidate list).
+    Settings settings;
+    if (auto file = load_config_file(locate_config_file(flags.config, settings.getenv)))
+      settings.file = std::move(*file);
+    auto host = make_host(flags, settings, /*load_plugins=*/true, &discard);
+    CommandCatalog catalog(*host);
+    LiveNames names(host->services(), flags, name_cache_for(flags.cache_dir));
+    answer(complete_words(words, current, catalog, names));
+  } catch (...) {
+    answer(Completion{});
+  }
+  finished.cancel();
+  watchdog.join();
+  return kExitOk;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, Terminal terminal, const CancelToken& cancel) {
+  if (!args.empty() && args.front() == kCompleteCommand) return run_complete(args, terminal);
   auto line = parse_command_line(args);
   if (!line) return report(line.error(), terminal);
   Settings settings;

@@ -53,7 +53,10 @@ void print_main_help(std::ostream& out, std::string_view program) {
          "  plugins [--json]  list the loaded plugins and any that were refused, with reasons\n"
          "  version [--server] [--json]\n"
          "                    print orka's version and plugin ABI; --server: the API server's\n"
-         "                    version and what --transport auto picks there for exec and pf\n\n"
+         "                    version and what --transport auto picks there for exec and pf\n"
+         "  completion bash|zsh|fish\n"
+         "                    print the shell completion script (commands, flags, live names)\n"
+         "  man DIR           write the man pages (orka.1, orka-ops-logs.1, ...) into DIR\n\n"
       << kGlobalFlags
       << "\nexit codes: 0 ok, 1 the operation failed, 2 usage error, 130 cancelled (Ctrl-C);\n"
          "`orka ops exec` exits with the remote command's code.\n";
@@ -104,6 +107,28 @@ void print_version_help(std::ostream& out) {
          "what --transport auto picks on that server for `exec -i`, `exec` and `pf`, with the\n"
          "forms tried next if the server refuses the first. --json prints one object.\n"
          "An unreachable server is an error (exit 1).\n";
+}
+
+void print_completion_help(std::ostream& out) {
+  out << "usage: orka completion bash|zsh|fish [global flags]\n\n"
+         "Prints the completion script for the shell. It completes commands, the flags of the\n"
+         "op on the line (what the loaded plugins registered, third-party ops included), flag\n"
+         "values orka knows and live names from the cluster: pods, workloads (deploy/NAME,\n"
+         "sts/NAME, ...), containers of the pod on the line, nodes, namespaces, contexts and the\n"
+         "ports of the pf target. Each list is one request with a 2 s limit, kept 5 s in the\n"
+         "cache directory; a slow or failing cluster completes nothing.\n\n"
+         "to load it:\n"
+         "  bash  source <(orka completion bash)   (or save it as /etc/bash_completion.d/orka)\n"
+         "  zsh   source <(orka completion zsh)    (after compinit)\n"
+         "  fish  orka completion fish | source\n";
+}
+
+void print_man_help(std::ostream& out) {
+  out << "usage: orka man DIR [global flags]\n\n"
+         "Writes a man page for orka and for each of its commands into DIR (orka.1,\n"
+         "orka-ops.1, orka-ops-logs.1, ... for every op the loaded plugins provide, third-party\n"
+         "ops included), made from the same descriptions as --help. Read one with\n"
+         "`man -l DIR/orka-ops-logs.1`.\n";
 }
 
 std::optional<std::string> closest_match(std::string_view word,

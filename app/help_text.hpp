@@ -20,6 +20,8 @@ void print_ops_help(std::ostream& out, const Host& host);
 void print_global_flags_note(std::ostream& out);
 void print_plugins_help(std::ostream& out);
 void print_version_help(std::ostream& out);
+void print_completion_help(std::ostream& out);
+void print_man_help(std::ostream& out);
 
 // The candidate closest to `word` when it is close enough to be a likely typo.
 std::optional<std::string> closest_match(std::string_view word,

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the blocked SIGINT/SIGTERM.
   orka::cli::SignalCanceller signals;
   std::vector<std::string> args(argc > 0 ? argv + 1 : argv, argv + argc);
+  if (argc > 0 && orka::cli::is_kubectl_completion(argv[0])) args.insert(args.begin(), "__complete");
   orka::cli::Terminal terminal{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1,
                                isatty(STDERR_FILENO) == 1,
                                orka::cli::program_name(argc > 0 ? argv[0] : "orka")};

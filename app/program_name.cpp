@@ -7,8 +7,8 @@ namespace orka::cli {
 namespace {
 
 // What follows "orka " when it names a command line, not the project.
-constexpr std::array<std::string_view, 8> kCommandStarts = {
-    "ops", "plugins", "version", "help", "-", "[", "<", "completion"};
+constexpr std::array<std::string_view, 9> kCommandStarts = {
+    "ops", "plugins", "version", "help", "-", "[", "<", "completion", "man"};
 
 bool starts_command(std::string_view rest) {
   for (std::string_view start : kCommandStarts) {
@@ -28,12 +28,19 @@ bool word_boundary_before(std::string_view text, std::size_t at) {
          before == '(';
 }
 
+std::string_view program_file(std::string_view argv0) {
+  const auto slash = argv0.rfind('/');
+  return slash == std::string_view::npos ? argv0 : argv0.substr(slash + 1);
+}
+
 }  // namespace
 
 std::string_view program_name(std::string_view argv0) {
-  const auto slash = argv0.rfind('/');
-  const std::string_view file = slash == std::string_view::npos ? argv0 : argv0.substr(slash + 1);
-  return file == "kubectl-orka" ? kKubectlPluginProgram : kPlainProgram;
+  return program_file(argv0) == "kubectl-orka" ? kKubectlPluginProgram : kPlainProgram;
+}
+
+bool is_kubectl_completion(std::string_view argv0) {
+  return program_file(argv0) == "kubectl_complete-orka";
 }
 
 std::string as_run_by(std::string_view text, std::string_view program) {

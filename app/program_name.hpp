@@ -14,6 +14,11 @@ inline constexpr std::string_view kKubectlPluginProgram = "kubectl orka";
 // "kubectl orka" when argv[0]'s file name is kubectl-orka, else "orka".
 std::string_view program_name(std::string_view argv0);
 
+// Run as `kubectl_complete-orka` (a link installed beside orka): kubectl 1.26+ runs that program
+// with the words after `kubectl orka` and the word under the cursor to complete a plugin's
+// command line, and reads cobra's answer — what `orka __complete` prints.
+bool is_kubectl_completion(std::string_view argv0);
+
 // `text` (help or an error message) with each command orka names — "orka ops …",
 // "`orka plugins`", "usage: orka [global flags]" — named as `program` runs it. Other mentions
 // of the word ("orka 0.1.0", "orka has") are kept.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "orka/missing_namespace.hpp"
+#include "orka/pod_target_lists.hpp"
 #include "orka/json_fields.hpp"
 #include "orka/object_names.hpp"
 #include "util/ascii.hpp"
@@ -141,6 +142,10 @@ Result<std::string> label_selector_string(const nlohmann::json& selector, std::s
     out += t;
   }
   return out;
+}
+
+ApiPath pod_target_list_path(PodTargetKind kind, std::string_view namespace_) {
+  return collection_path(info(kind), namespace_);
 }
 
 Result<nlohmann::json> get_target(Client& client, const std::string& namespace_,

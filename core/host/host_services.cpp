@@ -1,5 +1,6 @@
 #include "host/host_services.hpp"
 
+#include "orka/cache_dir.hpp"
 #include "orka/transport_choice.hpp"
 
 #include <fmt/format.h>
@@ -64,24 +65,15 @@ Result<ServerVersion> HostServices::server_version(const CancelToken& cancel) {
 std::optional<DiscoveryDiskCache> HostServices::discovery_disk_cache_locked() const {
   // A client an embedder handed in may point anywhere: its snapshot stays in memory.
   if (!client_from_config_ || !rest_config_) return std::nullopt;
-  std::filesystem::path dir;
-  if (options_.cache_dir) {
-    if (options_.cache_dir->empty()) return std::nullopt;  // turned off
-    dir = *options_.cache_dir;
-  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-    dir = std::filesystem::path(xdg) / "orka";
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
-    dir = std::filesystem::path(home) / ".cache" / "orka";
-  } else {
-    return std::nullopt;
-  }
+  const auto dir = cache_directory(options_.cache_dir);
+  if (!dir) return std::nullopt;
   const RestConfig& config = *rest_config_;
   // Who asks, as far as it decides what discovery shows; no secret goes in (describe() names
   // the kind of credential only).
   std::string identity = fmt::format("user={}\nauth={}\nsni={}\nca={}", config.user_name,
                                      config.auth ? config.auth->describe() : std::string(),
                                      config.tls_server_name, config.certificate_authority_pem);
-  return DiscoveryDiskCache{discovery_cache_file(dir, config.server, identity)};
+  return DiscoveryDiskCache{discovery_cache_file(*dir, config.server, identity)};
 }
 
 Result<const RestConfig*> HostServices::rest_config_locked() {

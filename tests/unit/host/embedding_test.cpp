@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "mock_client.hpp"
+#include "isolated_host.hpp"
 #include "orka/host.hpp"
 #include "orka/ops.hpp"
 #include "orka_hello/hello_op.hpp"
@@ -28,13 +29,8 @@ struct EmbeddedHost {
   std::shared_ptr<MockClient> client = std::make_shared<MockClient>();
 
   EmbeddedHost() {
-    const auto kubeconfig = dir.path() / "kubeconfig";
-    std::ofstream(kubeconfig) << "apiVersion: v1\nkind: Config\nclusters: []\n";
-    orka::HostOptions options;
-    options.kubeconfig = kubeconfig.string();
+    auto options = orka::testing::isolated_host_options(dir.path());
     options.namespace_ = "team-a";
-    options.use_env_plugin_path = false;
-    options.use_default_plugin_dir = false;
     host = orka::Host::create(options);
     auto loaded = host->load_plugin(orka::testing::fixture("hello"));
     REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error().message));
