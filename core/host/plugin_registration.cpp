@@ -1,5 +1,7 @@
 #include "host/plugin_registration.hpp"
 
+#include <algorithm>
+
 namespace orka::core {
 
 PluginRegistration::PluginRegistration(Services& services, const CommandTable& commands,
@@ -44,7 +46,9 @@ std::vector<std::string> PluginRegistration::staged_command_names() const {
 
 std::vector<std::string> PluginRegistration::staged_op_names() const {
   std::vector<std::string> names;
-  for (const auto& op : staged_ops_) names.push_back(op.name);
+  // An op provided in several versions (exec 1 and 2) is one name.
+  for (const auto& op : staged_ops_)
+    if (std::find(names.begin(), names.end(), op.name) == names.end()) names.push_back(op.name);
   return names;
 }
 

@@ -1,6 +1,9 @@
 // MuxConnection/MuxStream adapters over SpdySession/SpdyStream.
 #include "transport/spdy_mux.hpp"
 
+#include "orka/keepalive.hpp"
+#include "transport/spdy_pinger.hpp"
+
 namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
@@ -32,12 +35,29 @@ class SpdyMuxStream final : public MuxStream {
   std::shared_ptr<SpdyStream> stream_;
 };
 
-class SpdyMuxConnection final : public MuxConnection {
+// Pings at kDefaultKeepalive from the start, so a forward or exec opened by any caller survives
+// idle limits; set_keepalive() (orka/keepalive.hpp) changes or stops it.
+class SpdyMuxConnection final : public MuxConnection, public KeepaliveControl {
  public:
   SpdyMuxConnection(std::unique_ptr<SpdySession> session, std::string protocol,
                     MuxFraming framing)
-      : session_(std::move(session)), protocol_(std::move(protocol)), framing_(framing) {}
-  ~SpdyMuxConnection() override { session_->close(); }
+      : session_(std::move(session)),
+        protocol_(std::move(protocol)),
+        framing_(framing),
+        pinger_([session = session_.get()](std::chrono::milliseconds timeout) {
+                  return session->ping(timeout);
+                },
+                [session = session_.get()](Error why) { session->abort(std::move(why)); },
+                kDefaultKeepalive) {}
+  ~SpdyMuxConnection() override {
+    session_->close();  // first: a PING in flight returns at once
+    pinger_.stop();
+  }
+
+  void set_keepalive(std::chrono::milliseconds interval) noexcept override {
+    pinger_.set_interval(interval);
+  }
+  std::chrono::milliseconds keepalive() const noexcept override { return pinger_.interval(); }
 
   const std::string& protocol() const override { return protocol_; }
   MuxFraming framing() const override { return framing_; }
@@ -56,6 +76,7 @@ class SpdyMuxConnection final : public MuxConnection {
   std::unique_ptr<SpdySession> session_;
   std::string protocol_;
   MuxFraming framing_;
+  SpdyPinger pinger_;
 };
 
 }  // namespace

@@ -695,4 +695,9 @@ bool SpdySession::closed() const {
 
 void SpdySession::close() noexcept { core_->close(); }
 
+void SpdySession::abort(Error why) noexcept {
+  core_->end(std::move(why));
+  core_->close();
+}
+
 }  // namespace orka::core

@@ -105,6 +105,10 @@ class SpdySession {
   // reader's.
   void close() noexcept;
 
+  // close(), with `why` as the error every open and later call on the session and its streams
+  // fails with (a keepalive PING went unanswered). Not from the reader thread.
+  void abort(Error why) noexcept;
+
  private:
   explicit SpdySession(std::shared_ptr<SpdySessionCore> core);
   std::shared_ptr<SpdySessionCore> core_;

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "orka/keepalive.hpp"
 #include "transport/http_upgrade.hpp"
 #include "util/base64.hpp"
 
@@ -46,7 +47,7 @@ Error protocol_refused(Error error) {
   return error;
 }
 
-class ClientWebSocket final : public WebSocket {
+class ClientWebSocket final : public WebSocket, public KeepaliveControl {
  public:
   ClientWebSocket(std::unique_ptr<Connection> connection, std::string protocol, CancelToken cancel,
                   const WebSocketOptions& options)
@@ -54,6 +55,7 @@ class ClientWebSocket final : public WebSocket {
         protocol_(std::move(protocol)),
         cancel_(std::move(cancel)),
         options_(options),
+        ping_interval_ms_(options.ping_interval.count()),
         decoder_(options.max_message_size),
         read_buffer_(new char[kReadBufferSize]) {}
 
@@ -73,6 +75,19 @@ class ClientWebSocket final : public WebSocket {
   }
 
   const std::string& protocol() const override { return protocol_; }
+
+  void set_keepalive(std::chrono::milliseconds interval) noexcept override {
+    ping_interval_ms_ = std::max<std::int64_t>(0, interval.count());
+    {
+      std::lock_guard lock(control_mutex_);
+      interval_changed_ = true;
+    }
+    control_cv_.notify_all();
+  }
+
+  std::chrono::milliseconds keepalive() const noexcept override {
+    return std::chrono::milliseconds(ping_interval_ms_.load());
+  }
 
   Result<void> send(WsOpcode opcode, std::string_view payload) override {
     if (ws_is_control(opcode) && payload.size() > kWsMaxControlPayload)
@@ -107,9 +122,14 @@ class ClientWebSocket final : public WebSocket {
       }
       if (server_close_) return *server_close_;
       if (closed_) return local_close_message();
+      quiet_since_ = steady_now();
+      reading_ = true;
       auto got = connection_->read_some(read_buffer_.get(), kReadBufferSize);
+      reading_ = false;
+      if (got && *got > 0) quiet_since_ = steady_now();
       if (!got || *got == 0) {
         if (cancel_.cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
+        if (dead_) return fail(dead_error());
         if (closed_) return local_close_message();
         if (!got) return fail(got.error());
         return fail(ErrorKind::Transport,
@@ -136,6 +156,7 @@ class ClientWebSocket final : public WebSocket {
   // while the server waits for us to read, and then neither side would move.
   Result<void> write_frame_locked(WsOpcode opcode, std::string_view payload) {
     if (cancel_.cancelled()) return fail(ErrorKind::Cancelled, "cancelled");
+    if (dead_) return fail(dead_error());
     if (close_sent_ || (closed_ && opcode != WsOpcode::Close))
       return fail(ErrorKind::Transport, "the WebSocket is closed");
     if (opcode == WsOpcode::Close) close_sent_ = true;
@@ -201,19 +222,50 @@ class ClientWebSocket final : public WebSocket {
     return WsMessage{WsOpcode::Close, local_close_payload_};
   }
 
+  using Clock = std::chrono::steady_clock;
+
+  static std::int64_t steady_now() { return Clock::now().time_since_epoch().count(); }
+
+  Error dead_error() const {
+    const auto after = keepalive_dead_after(std::chrono::milliseconds(dead_interval_ms_.load()));
+    return make_error(ErrorKind::Transport,
+                      fmt::format("the connection is dead: nothing came back from the server for "
+                                  "{} ms although keepalive pings were sent",
+                                  after.count()),
+                      "the network path to the API server dropped the connection without closing "
+                      "it; start the command again");
+  }
+
+  // While the application waits in receive() and pings go out, the server's Pongs (or any
+  // other frame) must come back: silence for keepalive_dead_after(interval) means the path is
+  // gone without a FIN or reset (a NAT or load balancer that forgot the connection). Outside
+  // receive() nobody reads, so silence then says nothing.
+  bool silent_too_long(std::chrono::milliseconds interval) const {
+    if (!reading_) return false;
+    const auto quiet = Clock::duration(steady_now() - quiet_since_.load());
+    return quiet > keepalive_dead_after(interval);
+  }
+
   // The one thread that writes on the receive side's behalf: Pongs, the Close frame, and the
-  // keepalive Pings.
+  // keepalive Pings (whose interval set_keepalive() may change at any time).
   void control_loop() {
-    using Clock = std::chrono::steady_clock;
-    const bool keepalive = options_.ping_interval.count() > 0;
-    auto next_ping = Clock::now() + options_.ping_interval;
     std::unique_lock lock(control_mutex_);
+    auto interval = keepalive();
+    auto next_ping = Clock::now() + interval;
     for (;;) {
-      auto ready = [this] { return control_stop_ || pending_close_ || pending_pong_; };
-      if (keepalive)
+      auto ready = [this] {
+        return control_stop_ || pending_close_ || pending_pong_ || interval_changed_;
+      };
+      if (interval.count() > 0)
         control_cv_.wait_until(lock, next_ping, ready);
       else
         control_cv_.wait(lock, ready);
+      if (interval_changed_) {
+        interval_changed_ = false;
+        interval = keepalive();
+        next_ping = Clock::now() + interval;
+        quiet_since_ = steady_now();  // silence before the first Ping proves nothing
+      }
       if (pending_close_) {
         std::string payload = std::move(*pending_close_);
         pending_close_.reset();
@@ -237,13 +289,21 @@ class ClientWebSocket final : public WebSocket {
           written = write_frame_locked(WsOpcode::Pong, payload);
         }
         lock.lock();
-      } else if (keepalive && Clock::now() >= next_ping) {
-        next_ping = Clock::now() + options_.ping_interval;
-        lock.unlock();
-        {
-          std::lock_guard send_lock(send_mutex_);
-          written = write_frame_locked(WsOpcode::Ping, {});
+      } else if (interval.count() > 0 && Clock::now() >= next_ping) {
+        next_ping = Clock::now() + interval;
+        if (silent_too_long(interval)) {
+          dead_interval_ms_ = interval.count();
+          dead_ = true;
+          lock.unlock();
+          connection_->shutdown();  // wakes receive(), which reports dead_error()
+          lock.lock();
+          break;
         }
+        lock.unlock();
+        // A sender busy with data keeps the connection from being idle anyway: no Ping then,
+        // and no waiting behind a write that the dead-path check must not depend on.
+        if (std::unique_lock send_lock(send_mutex_, std::try_to_lock); send_lock.owns_lock())
+          written = write_frame_locked(WsOpcode::Ping, {});
         lock.lock();
       }
       if (!written) break;  // the connection is gone; receive() reports it
@@ -268,6 +328,12 @@ class ClientWebSocket final : public WebSocket {
   CancelToken cancel_;
   const WebSocketOptions options_;
 
+  std::atomic<std::int64_t> ping_interval_ms_;  // 0: no keepalive pings
+  std::atomic<bool> reading_{false};           // receive() waits for the server
+  std::atomic<std::int64_t> quiet_since_{0};   // steady clock ticks: last byte, or the wait's start
+  std::atomic<bool> dead_{false};              // keepalive found the connection dead
+  std::atomic<std::int64_t> dead_interval_ms_{0};
+
   std::atomic<bool> closed_{false};  // a Close was queued (by close(), an error or the server)
   std::mutex state_mutex_;
   std::string local_close_payload_;
@@ -290,6 +356,7 @@ class ClientWebSocket final : public WebSocket {
   std::optional<std::string> pending_close_;
   bool close_written_ = false;
   bool control_stop_ = false;
+  bool interval_changed_ = false;
   bool control_done_ = true;  // until start(): nobody would write a queued Close
   std::mutex join_mutex_;
   std::thread control_thread_;

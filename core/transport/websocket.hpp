@@ -10,6 +10,7 @@
 
 #include "kubeconfig/rest_config.hpp"
 #include "orka/client.hpp"
+#include "orka/keepalive.hpp"
 #include "transport/connection.hpp"
 #include "transport/websocket_frame.hpp"
 
@@ -18,8 +19,10 @@ namespace orka::core {
 struct WebSocketOptions {
   // A Ping is sent this often; zero: never. Pings, Pongs and the Close frame are written by one
   // small control thread per WebSocket (joined on close and destruction, never detached), so
-  // the thread in receive() never blocks in a write.
-  std::chrono::milliseconds ping_interval{30000};
+  // the thread in receive() never blocks in a write. The returned WebSocket is also a
+  // KeepaliveControl (orka/keepalive.hpp): ops change the interval with `--keepalive`. While
+  // receive() waits, silence for keepalive_dead_after(interval) ends the connection as dead.
+  std::chrono::milliseconds ping_interval = kDefaultKeepalive;
   // The server must answer the Upgrade within this time (zero: no limit). Afterwards reads
   // have no time limit: an exec or a forward may stay quiet for hours.
   std::chrono::milliseconds handshake_timeout{30000};

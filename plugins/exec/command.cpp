@@ -1,5 +1,5 @@
-// `orka ops exec POD|TYPE/NAME [-c CONTAINER] [-i] [-t] [--transport T] -- COMMAND [ARGS...]`:
-// flags → ExecRequest → the exec op; local stdin (and the terminal's size) in, output out, the
+// `orka ops exec POD|TYPE/NAME [-c CONTAINER] [-i] [-t] [--transport T] [--keepalive D] -- COMMAND
+// [ARGS...]`: flags → ExecRequestV2 → the exec op (version 2); local stdin (and the terminal's size) in, output out, the
 // remote exit code as orka's.
 #include <algorithm>
 #include <atomic>
@@ -12,6 +12,7 @@
 #include "exec.hpp"
 #include "exec_command.hpp"
 #include "orka/command_shape.hpp"
+#include "orka/ops/keepalive_field.hpp"
 #include "orka/output.hpp"
 #include "orka/transport_choice.hpp"
 #include "terminal.hpp"
@@ -88,6 +89,7 @@ class InputPump {
 
 struct ExecCommand {
   ExecRequest request;
+  std::chrono::milliseconds keepalive = kDefaultKeepalive;
   bool quiet = false;
 
   static CommandInfo info() {
@@ -95,7 +97,7 @@ struct ExecCommand {
             {},
             "Run a command in a container (stdin, TTY, exit code)",
             "orka ops exec POD|TYPE/NAME [-c CONTAINER] [-i] [-t] [--transport auto|websocket|spdy]\n"
-            "               -- COMMAND [ARGS...]",
+            "               [--keepalive DURATION] -- COMMAND [ARGS...]",
             ""};
   }
   static void add_flags(cxxopts::OptionAdder add) {
@@ -108,11 +110,13 @@ struct ExecCommand {
                      "attached (so the command sees its end), else the faster form; -v shows the "
                      "choice",
         cxxopts::value<std::string>())
+       ("keepalive", std::string(kKeepaliveFlagHelp), cxxopts::value<std::string>())
        ("q,quiet", "no notices on stderr");
   }
   static std::string_view flag_for(std::string_view field) {
     if (field == "container") return "-c/--container";
     if (field == "transport") return "--transport";
+    if (field == "keepalive") return "--keepalive";
     return {};
   }
 
@@ -141,6 +145,11 @@ struct ExecCommand {
       if (!transport) return fail(transport.error());
       request.options.transport = *transport;
     }
+    if (flags.count("keepalive")) {
+      auto keepalive = parse_keepalive(flags["keepalive"].as<std::string>());
+      if (!keepalive) return fail(keepalive.error());
+      this->keepalive = *keepalive;
+    }
     return {};
   }
 
@@ -162,7 +171,7 @@ struct ExecCommand {
                                fmt::join(target.containers, ", "));
     };
 
-    auto session = ctx.ops.run<ExecOp>(request);
+    auto session = ctx.ops.run<ExecOpV2>(ExecRequestV2{request, keepalive});
     std::optional<RawTerminal> raw;
     if (tty && forward_stdin) raw.emplace(STDIN_FILENO);
     auto cancel = ctx.cancel.on_cancel([&session] { session.cancel(); });

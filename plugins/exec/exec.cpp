@@ -7,6 +7,7 @@
 #include "exec_spdy.hpp"
 #include "exec_websocket.hpp"
 #include "orka/channels.hpp"
+#include "orka/duration.hpp"
 #include "orka/object_names.hpp"
 #include "orka/pod_targets.hpp"
 #include "orka/transport_choice.hpp"
@@ -16,16 +17,34 @@ namespace {
 
 using Duplex = DuplexStream<ExecChunk, ExecStatus>;
 
+// Sets the keepalive interval on a freshly opened connection (WebSocket or MuxConnection).
+struct KeepaliveSetter {
+  std::chrono::milliseconds interval;
+  const std::function<void(int, std::string_view)>& log;
+  template <class Connection>
+  void operator()(Connection& connection) const {
+    if (apply_keepalive(connection, interval)) {
+      log(1, interval.count() > 0
+                 ? fmt::format("exec: keepalive ping every {}", format_duration(interval))
+                 : std::string("exec: keepalive pings off"));
+    } else if (interval.count() > 0) {
+      log(1, "exec: this API client's connections have no keepalive (orka/keepalive.hpp); an "
+             "idle session may be cut by a proxy");
+    }
+  }
+};
+
 // Opens one attempt's connection and starts the session on it. The error of a failed open is
 // returned untouched, so the caller can tell a protocol refusal from an API error.
 Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const TransportAttempt& attempt,
                              const ExecOptions& options, const CancelToken& cancel,
-                             std::string& protocol) {
+                             const KeepaliveSetter& keep_alive, std::string& protocol) {
   if (attempt.wire == WireTransport::WebSocket) {
     if (request.protocols.empty()) request.protocols = exec_protocols();
     auto socket = client.open_websocket(request, cancel);
     if (!socket) return fail(socket.error());
     protocol = (*socket)->protocol();
+    keep_alive(**socket);
     return start_websocket_exec(std::move(*socket), options, cancel);
   }
   if (request.protocols.empty()) request.protocols = {std::string(kChannelProtocolV4)};
@@ -34,6 +53,7 @@ Result<Duplex> start_attempt(Client& client, UpgradeRequest request, const Trans
   auto connection = client.open_multiplexed(request, framing, cancel);
   if (!connection) return fail(connection.error());
   protocol = (*connection)->protocol();
+  keep_alive(**connection);
   return start_spdy_exec(std::move(*connection), options, cancel);
 }
 
@@ -102,7 +122,13 @@ Result<ExecTarget> ExecOps::resolve_target(Client& client, const std::string& na
   return chosen;
 }
 
-Duplex ExecOps::run(const ExecRequest& exec_request) {
+Duplex ExecOpsV2::run(const ExecRequestV2& request) {
+  if (request.keepalive.count() < 0)
+    return Duplex::failed(field_error("keepalive", "must not be negative (0 turns keepalive off)"));
+  return ops_->run(request.exec, request.keepalive);
+}
+
+Duplex ExecOps::run(const ExecRequest& exec_request, std::chrono::milliseconds keepalive) {
   if (auto valid = validate_exec_request(exec_request); !valid) return Duplex::failed(valid.error());
   const ExecOptions& options = exec_request.options;
   const std::vector<std::string>& command = exec_request.command;
@@ -114,11 +140,13 @@ Duplex ExecOps::run(const ExecRequest& exec_request) {
   auto target = resolve_target(**client, namespace_, exec_request);
   if (!target) return Duplex::failed(target.error());
   if (options.on_target) options.on_target(*target);
-  return exec(**client, PodRef{namespace_, target->pod}, target->container, command, options);
+  return exec(**client, PodRef{namespace_, target->pod}, target->container, command, options,
+              keepalive);
 }
 
 Duplex ExecOps::exec(Client& client, const PodRef& pod, const std::string& container,
-                     const std::vector<std::string>& command, const ExecOptions& options) {
+                     const std::vector<std::string>& command, const ExecOptions& options,
+                     std::chrono::milliseconds keepalive) {
   const std::string& namespace_ = pod.namespace_;
   if (command.empty()) return Duplex::failed(field_error("command", "must name the command to run"));
   if (auto valid = check_pod_names(namespace_, pod.name); !valid)
@@ -146,7 +174,11 @@ Duplex ExecOps::exec(Client& client, const PodRef& pod, const std::string& conta
     const TransportAttempt& attempt = plan.attempts[i];
     request.protocols = attempt.protocols;
     std::string protocol;
-    auto started = start_attempt(client, request, attempt, options, cancel, protocol);
+    const std::function<void(int, std::string_view)> logger = [this](int level, std::string_view line) {
+      log(level, line);
+    };
+    auto started = start_attempt(client, request, attempt, options, cancel,
+                                 KeepaliveSetter{keepalive, logger}, protocol);
     if (started) {
       log(1, fmt::format("exec: using {} ({})", to_string(attempt.wire), protocol));
       return std::move(*started);

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "orka/client.hpp"
+#include "orka/keepalive.hpp"
 #include "orka/ops.hpp"
+#include "orka/ops/exec_v2.hpp"
 #include "orka/transport_choice.hpp"
 
 namespace orka::streaming {
@@ -36,7 +38,12 @@ class ExecOps final : public ExecOp {
   // remote ExecStatus (its exit code), or an Error when the command could not start.
   // close_write() on a v4 WebSocket answers Unsupported: that protocol cannot signal EOF (SPDY
   // and v5 can).
-  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override;
+  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override {
+    return run(request, kDefaultKeepalive);
+  }
+  // The same with keepalive pings every `keepalive` (zero: none) on the session's connection.
+  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request,
+                                          std::chrono::milliseconds keepalive);
 
   // The simple case, once the pod is known: `command` in `container` of `pod` (an empty
   // container: the one the server picks).
@@ -46,7 +53,7 @@ class ExecOps final : public ExecOp {
     auto client = client_source_();
     if (!client) return DuplexStream<ExecChunk, ExecStatus>::failed(client.error());
     const PodRef in{pod.namespace_.empty() ? (*client)->default_namespace() : pod.namespace_, pod.name};
-    return exec(**client, in, container, command, options);
+    return exec(**client, in, container, command, options, kDefaultKeepalive);
   }
 
  private:
@@ -55,7 +62,8 @@ class ExecOps final : public ExecOp {
   DuplexStream<ExecChunk, ExecStatus> exec(Client& client, const PodRef& pod,
                                            const std::string& container,
                                            const std::vector<std::string>& command,
-                                           const ExecOptions& options);
+                                           const ExecOptions& options,
+                                           std::chrono::milliseconds keepalive);
   void log(int level, std::string_view line) const {
     if (diagnostics_) diagnostics_(level, line);
   }
@@ -63,6 +71,16 @@ class ExecOps final : public ExecOp {
   ClientSource client_source_;
   Diagnostics diagnostics_;
   ServerVersionSource server_version_;
+};
+
+// Version 2 (ExecOpV2: the keepalive interval), run by the version 1 implementation.
+class ExecOpsV2 final : public ExecOpV2 {
+ public:
+  explicit ExecOpsV2(std::shared_ptr<ExecOps> ops) : ops_(std::move(ops)) {}
+  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequestV2& request) override;
+
+ private:
+  std::shared_ptr<ExecOps> ops_;
 };
 
 // What a session that ended before the remote command's status says. orka speaks only v4 and

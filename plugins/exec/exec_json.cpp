@@ -3,6 +3,7 @@
 
 #include "orka/base64.hpp"
 #include "orka/op_json.hpp"
+#include "orka/ops/keepalive_field.hpp"
 #include "orka/transport_choice.hpp"
 
 namespace orka::streaming {
@@ -57,8 +58,12 @@ nlohmann::json exec_status_json(const ExecStatus& status) {
   return {{"event", "result"}, {"exit_code", status.exit_code}, {"message", status.message}};
 }
 
-JsonRunner exec_json_runner(std::shared_ptr<ExecOp> op) {
-  return [op](const nlohmann::json& json, const CancelToken& cancel) -> JsonRun {
+JsonRunner exec_json_runner(std::shared_ptr<ExecOpV2> op) {
+  return [op](const nlohmann::json& given, const CancelToken& cancel) -> JsonRun {
+    nlohmann::json json = given;
+    std::chrono::milliseconds keepalive = kDefaultKeepalive;
+    if (auto taken = take_keepalive_field(json, keepalive); !taken)
+      return JsonRun::failed(taken.error());
     auto request = exec_request_from_json(json);
     if (!request) return JsonRun::failed(request.error());
     request->options.cancel = cancel;
@@ -67,7 +72,7 @@ JsonRunner exec_json_runner(std::shared_ptr<ExecOp> op) {
     request->options.on_target = [target](const ExecTarget& chosen) {
       *target = exec_target_json(chosen);
     };
-    auto session = op->run(*request);
+    auto session = op->run(ExecRequestV2{*request, keepalive});
     std::vector<nlohmann::json> leading;
     if (target->has_value()) leading.push_back(**target);
     auto input = session.input();

@@ -1,4 +1,4 @@
-// The `exec` op plugin: provides the exec op and registers `orka ops exec`.
+// The `exec` op plugin: provides the exec op (versions 1 and 2) and registers `orka ops exec`.
 #include "exec.hpp"
 #include "exec_command.hpp"
 #include "exec_json.hpp"
@@ -12,8 +12,14 @@ orka::Result<void> register_exec(orka::Registry& registry) {
       [&services] { return services.client(); },
       [&services](int level, std::string_view line) { services.log(level, line); },
       [&services](const orka::CancelToken& cancel) { return services.server_version(cancel); });
-  if (auto provided = registry.provide<orka::ExecOp>(op, orka::streaming::exec_declaration(),
-                                                     orka::streaming::exec_json_runner(op));
+  // Version 1 typed only: run_json("exec") runs version 2, whose request is version 1's plus
+  // "keepalive".
+  if (auto provided = registry.provide<orka::ExecOp>(op, orka::streaming::exec_declaration(), {});
+      !provided)
+    return provided;
+  auto v2 = std::make_shared<orka::streaming::ExecOpsV2>(op);
+  if (auto provided = registry.provide<orka::ExecOpV2>(v2, orka::streaming::exec_declaration(),
+                                                       orka::streaming::exec_json_runner(v2));
       !provided)
     return provided;
   return registry.add_command(orka::streaming::exec_command());

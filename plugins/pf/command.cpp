@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "orka/command_shape.hpp"
+#include "orka/ops/keepalive_field.hpp"
 #include "orka/output.hpp"
 #include "orka/transport_choice.hpp"
 #include "forward.hpp"
@@ -19,6 +20,7 @@ namespace {
 
 struct PfCommand {
   ForwardRequest request;
+  std::chrono::milliseconds keepalive = kDefaultKeepalive;
   bool json = false;
 
   static CommandInfo info() {
@@ -26,18 +28,20 @@ struct PfCommand {
             {"port-forward"},
             "Forward local ports to a pod, workload or service (survives failed connections)",
             "orka ops pf POD|TYPE/NAME|svc/NAME [LOCAL:]REMOTE... [--address ADDR...]\n"
-            "             [--transport auto|websocket|spdy] [--json]",
+            "             [--transport auto|websocket|spdy] [--keepalive DURATION] [--json]",
             "print lifecycle events as JSON Lines"};
   }
   static void add_flags(cxxopts::OptionAdder add) {
     add("address", "local address to listen on (repeatable; default 127.0.0.1; localhost = 127.0.0.1)",
         cxxopts::value<std::string>())
        ("transport", "auto (default: picked per cluster version, -v shows it), websocket or spdy",
-        cxxopts::value<std::string>());
+        cxxopts::value<std::string>())
+       ("keepalive", std::string(kKeepaliveFlagHelp), cxxopts::value<std::string>());
   }
   static std::string_view flag_for(std::string_view field) {
     if (field == "addresses") return "--address";
     if (field == "transport") return "--transport";
+    if (field == "keepalive") return "--keepalive";
     return {};
   }
 
@@ -79,6 +83,11 @@ struct PfCommand {
       if (!transport) return fail(transport.error());
       request.options.transport = *transport;
     }
+    if (args.flags.count("keepalive")) {
+      auto interval = parse_keepalive(args.flags["keepalive"].as<std::string>());
+      if (!interval) return fail(interval.error());
+      keepalive = *interval;
+    }
     return {};
   }
 
@@ -86,7 +95,7 @@ struct PfCommand {
 
   Result<int> run(CommandContext& ctx) {
     request.options.cancel = ctx.cancel;
-    auto events = ctx.ops.run<ForwardOp>(request);
+    auto events = ctx.ops.run<ForwardOpV2>(ForwardRequestV2{request, keepalive});
     const bool verbose = ctx.services.verbosity() >= 1;
     if (json) {
       JsonLinesWriter writer(ctx.out);

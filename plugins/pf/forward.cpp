@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "orka/channels.hpp"
+#include "orka/duration.hpp"
 #include "orka/object_names.hpp"
 #include "orka/transport_choice.hpp"
 #include "port_mapping.hpp"
@@ -39,14 +40,15 @@ class ForwardSession {
  public:
   ForwardSession(std::shared_ptr<Client> client, std::string namespace_, PodTarget target,
                  std::vector<PortMapping> ports, ForwardOptions options, ForwardDiagnostics diagnostics,
-                 ServerVersionSource server_version)
+                 ServerVersionSource server_version, std::chrono::milliseconds keepalive)
       : client_(std::move(client)),
         namespace_(std::move(namespace_)),
         target_(std::move(target)),
         ports_(std::move(ports)),
         options_(std::move(options)),
         diagnostics_(std::move(diagnostics)),
-        server_version_(std::move(server_version)) {}
+        server_version_(std::move(server_version)),
+        keepalive_(keepalive) {}
 
   Result<void> run(StreamWriter<ForwardEvent>& out) {
     const CancelToken& cancel = out.cancel();
@@ -63,7 +65,8 @@ class ForwardSession {
     wire_ = wire->wire;
     wire_protocols_ = wire->protocols;
     if (wire_ != WireTransport::WebSocket) {
-      link_ = std::make_unique<MuxLink>(client_, namespace_, mux_framing(wire_), wire_protocols_);
+      link_ = std::make_unique<MuxLink>(client_, namespace_, mux_framing(wire_), wire_protocols_,
+                                        [this](MuxConnection& connection) { keep_alive(connection); });
       link_->adopt(destination->pod, std::move(wire->connection));
     }
     std::vector<BoundListener> listeners;
@@ -281,12 +284,14 @@ class ForwardSession {
       out.push(std::move(error));
     } else {
       std::shared_ptr<WebSocket> socket(std::move(*opened));
+      keep_alive(*socket);
       // Cancellation runs every connection's callback one after another on one thread, so this
       // one must not wait: it only ends the local side. The client's own cancellation shuts the
       // WebSocket's connection down (a blocked receive or send returns), and each connection's
       // threads then close their socket in parallel. (Closing it here took up to a few hundred
       // ms per connection on a busy machine: 200 open connections took seconds to end.)
       auto closer = cancel.on_cancel([fd] { ::shutdown(fd, SHUT_RDWR); });
+      std::atomic<bool> local_ended{false};  // the local client ended it: not a failure
       // Local client → pod, on its own thread; the payload is read after a channel byte so
       // the buffer goes out as one message without a copy.
       std::thread upstream([&] {
@@ -300,13 +305,21 @@ class ForwardSession {
           bytes_out += static_cast<std::uint64_t>(n);
         }
         // The WebSocket protocol has no half-close: the local side ending ends the connection.
+        local_ended = true;
         socket->close();
       });
       PortForwardDecoder decoder({remote});
       std::string error_text;
       for (;;) {
         auto message = socket->receive();
-        if (!message || message->opcode == WsOpcode::Close) break;
+        if (!message) {
+          // Cut (an idle timeout, a dead keepalive, the server gone): a failure of this
+          // connection, never a normal end. A local close() yields a Close message instead.
+          if (message.error().kind != ErrorKind::Cancelled && !local_ended)
+            error_text = message.error().message;
+          break;
+        }
+        if (message->opcode == WsOpcode::Close) break;
         if (message->opcode != WsOpcode::Binary) continue;
         auto decoded = decoder.decode(message->payload);
         if (!decoded) {
@@ -341,6 +354,20 @@ class ForwardSession {
     out.push(std::move(closed));
   }
 
+  // Keepalive on a new connection to the API server; said once at -v.
+  template <class Upgraded>
+  void keep_alive(Upgraded& connection) {
+    const bool applied = apply_keepalive(connection, keepalive_);
+    if (keepalive_said_.exchange(true) || !diagnostics_) return;
+    if (applied)
+      diagnostics_(1, keepalive_.count() > 0
+                          ? fmt::format("pf: keepalive ping every {}", format_duration(keepalive_))
+                          : std::string("pf: keepalive pings off"));
+    else if (keepalive_.count() > 0)
+      diagnostics_(1, "pf: this API client's connections have no keepalive (orka/keepalive.hpp); "
+                      "idle connections may be cut by a proxy");
+  }
+
   void reap() {
     for (auto it = connections_.begin(); it != connections_.end();) {
       if ((*it)->done) {
@@ -364,6 +391,8 @@ class ForwardSession {
   ForwardOptions options_;
   ForwardDiagnostics diagnostics_;
   ServerVersionSource server_version_;
+  std::chrono::milliseconds keepalive_;
+  std::atomic<bool> keepalive_said_{false};
   WireTransport wire_ = WireTransport::WebSocket;
   std::vector<std::string> wire_protocols_;
   std::unique_ptr<MuxLink> link_;  // the SPDY forms only
@@ -434,7 +463,15 @@ Result<void> validate_forward_request(const ForwardRequest& request) {
   return check_distinct_local_ports(request.ports);
 }
 
-Stream<ForwardEvent> ForwardOps::run(const ForwardRequest& request) {
+Stream<ForwardEvent> ForwardOpsV2::run(const ForwardRequestV2& request) {
+  if (request.keepalive.count() < 0)
+    return Stream<ForwardEvent>::failed(
+        field_error("keepalive", "must not be negative (0 turns keepalive off)"));
+  return ops_->run(request.forward, request.keepalive);
+}
+
+Stream<ForwardEvent> ForwardOps::run(const ForwardRequest& request,
+                                     std::chrono::milliseconds keepalive) {
   const ObjectRef& target = request.target;
   const std::vector<PortMapping>& ports = request.ports;
   const ForwardOptions& options = request.options;
@@ -447,7 +484,7 @@ Stream<ForwardEvent> ForwardOps::run(const ForwardRequest& request) {
   std::string namespace_ = target.namespace_.empty() ? (*client)->default_namespace() : target.namespace_;
   if (auto valid = check_namespace(namespace_); !valid) return Stream<ForwardEvent>::failed(valid.error());
   auto session = std::make_shared<ForwardSession>(*client, namespace_, *parsed, ports, options, diagnostics_,
-                                                  server_version_);
+                                                  server_version_, keepalive);
   // A child: Stream::cancel() ends this forward without cancelling the caller's token.
   return Stream<ForwardEvent>::spawn(kEventCapacity, Overflow::Block, options.cancel.child(),
                                      [session](StreamWriter<ForwardEvent>& out) { return session->run(out); });

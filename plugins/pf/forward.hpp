@@ -12,7 +12,9 @@
 
 #include "orka/client.hpp"
 #include "forward_transport.hpp"
+#include "orka/keepalive.hpp"
 #include "orka/ops.hpp"
+#include "orka/ops/port_forward_v2.hpp"
 #include "orka/pod_targets.hpp"
 
 namespace orka::streaming {
@@ -30,12 +32,27 @@ class ForwardOps final : public ForwardOp {
         diagnostics_(std::move(diagnostics)),
         server_version_(std::move(server_version)) {}
 
-  Stream<ForwardEvent> run(const ForwardRequest& request) override;
+  Stream<ForwardEvent> run(const ForwardRequest& request) override {
+    return run(request, kDefaultKeepalive);
+  }
+  // The same with keepalive pings every `keepalive` (zero: none) on every connection to the
+  // API server.
+  Stream<ForwardEvent> run(const ForwardRequest& request, std::chrono::milliseconds keepalive);
 
  private:
   ClientSource client_source_;
   ForwardDiagnostics diagnostics_;
   ServerVersionSource server_version_;
+};
+
+// Version 2 (ForwardOpV2: the keepalive interval), run by the version 1 implementation.
+class ForwardOpsV2 final : public ForwardOpV2 {
+ public:
+  explicit ForwardOpsV2(std::shared_ptr<ForwardOps> ops) : ops_(std::move(ops)) {}
+  Stream<ForwardEvent> run(const ForwardRequestV2& request) override;
+
+ private:
+  std::shared_ptr<ForwardOps> ops_;
 };
 
 // Where connections go right now: a pod and, per mapping, the container port.

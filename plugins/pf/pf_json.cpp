@@ -4,6 +4,7 @@
 
 #include "forward.hpp"
 #include "orka/op_json.hpp"
+#include "orka/ops/keepalive_field.hpp"
 #include "orka/transport_choice.hpp"
 #include "pf_json.hpp"
 #include "port_mapping.hpp"
@@ -82,12 +83,16 @@ nlohmann::json forward_event_json(const ForwardEvent& event) {
   return object;
 }
 
-JsonRunner pf_json_runner(std::shared_ptr<ForwardOp> op) {
-  return [op](const nlohmann::json& json, const CancelToken& cancel) -> JsonRun {
+JsonRunner pf_json_runner(std::shared_ptr<ForwardOpV2> op) {
+  return [op](const nlohmann::json& given, const CancelToken& cancel) -> JsonRun {
+    nlohmann::json json = given;
+    std::chrono::milliseconds keepalive = kDefaultKeepalive;
+    if (auto taken = take_keepalive_field(json, keepalive); !taken)
+      return JsonRun::failed(taken.error());
     auto request = forward_request_from_json(json);
     if (!request) return JsonRun::failed(request.error());
     request->options.cancel = cancel;
-    auto events = op->run(*request);
+    auto events = op->run(ForwardRequestV2{*request, keepalive});
     return stream_as_json(
         std::move(events), forward_event_json, [] { return nlohmann::json{{"event", "end"}}; });
   };

@@ -59,13 +59,15 @@ bool send_counted(int fd, const char* data, std::size_t size, std::uint64_t& sen
 }  // namespace
 
 MuxLink::MuxLink(std::shared_ptr<Client> client, std::string namespace_, MuxFraming framing,
-                 std::vector<std::string> protocols)
+                 std::vector<std::string> protocols, Prepare prepare)
     : client_(std::move(client)),
       namespace_(std::move(namespace_)),
       framing_(framing),
-      protocols_(std::move(protocols)) {}
+      protocols_(std::move(protocols)),
+      prepare_(std::move(prepare)) {}
 
 void MuxLink::adopt(std::string pod, std::unique_ptr<MuxConnection> connection) {
+  if (connection && prepare_) prepare_(*connection);
   std::lock_guard lock(mutex_);
   pod_ = std::move(pod);
   current_ = std::shared_ptr<MuxConnection>(std::move(connection));
@@ -83,6 +85,7 @@ Result<std::shared_ptr<MuxConnection>> MuxLink::acquire(const std::string& pod, 
   }
   auto opened = client_->open_multiplexed(spdy_portforward_request(namespace_, pod, protocols_), framing_, cancel);
   if (!opened) return fail(opened.error());
+  if (prepare_) prepare_(**opened);
   std::shared_ptr<MuxConnection> connection(std::move(*opened));
   std::lock_guard lock(mutex_);
   if (shut_) {

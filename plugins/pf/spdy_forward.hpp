@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,8 +21,11 @@ namespace orka::streaming {
 // an older one keeps it until it finishes.
 class MuxLink {
  public:
+  // Called on every connection the link adopts or opens, before anyone uses it (keepalive).
+  using Prepare = std::function<void(MuxConnection&)>;
+
   MuxLink(std::shared_ptr<Client> client, std::string namespace_, MuxFraming framing,
-          std::vector<std::string> protocols);
+          std::vector<std::string> protocols, Prepare prepare = {});
 
   // Adopts a connection opened while choosing the transport.
   void adopt(std::string pod, std::unique_ptr<MuxConnection> connection);
@@ -46,6 +50,7 @@ class MuxLink {
   std::string namespace_;
   MuxFraming framing_;
   std::vector<std::string> protocols_;
+  Prepare prepare_;
   std::mutex open_mutex_;  // held while opening, so concurrent callers share one open
   std::mutex mutex_;       // the fields below
   bool shut_ = false;

@@ -15,18 +15,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/checks.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/fault_proxy.sh"
 
-FORWARD=
-
-stop_forward() {
-  [[ -n $FORWARD ]] || return 0
-  kill -INT "$FORWARD" 2>/dev/null
-  local i
-  for ((i = 0; i < 50; i++)); do kill -0 "$FORWARD" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$FORWARD" 2>/dev/null
-  wait "$FORWARD" 2>/dev/null
-  FORWARD=
-}
-
 fault_test_cleanup() { # rc
   local rc=$1
   stop_forward
@@ -51,12 +39,9 @@ serves() {
 for transport in websocket spdy; do
   fault_clear
   err=$TMP/pf-$transport.err
-  "$ORKA" --kubeconfig "$FAULT_KUBECONFIG" -n "$NS" ops pf deploy/web :8080 --transport "$transport" -v \
-    >"$TMP/pf-$transport.out" 2>"$err" &
-  FORWARD=$!
-  port_ready() { grep -qsE '^Forwarding from 127\.0\.0\.1:[0-9]+ ' "$TMP/pf-$transport.out"; }
-  eventually 30 port_ready || { fail "pf over $transport printed no 'Forwarding from' line"; stop_forward; continue; }
-  port=$(sed -nE 's/^Forwarding from 127\.0\.0\.1:([0-9]+) .*/\1/p' "$TMP/pf-$transport.out" | head -1)
+  fault_forward_start "pf-$transport" deploy/web :8080 --transport "$transport" -v ||
+    { fail "pf over $transport printed no 'Forwarding from' line"; stop_forward; continue; }
+  port=$FORWARD_PORT
   check "pf over $transport: serves through the proxy before any fault" serves "$port" 3
 
   # fresh_session: over SPDY, the forward's shared session ends now, so the next local

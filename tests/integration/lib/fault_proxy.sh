@@ -14,6 +14,11 @@
 #   fault_test_end RC       the end of a fault test's EXIT trap, after its own clean-up: on a
 #                           failure the proxy's rule statistics and log, then the proxy stopped
 #                           and finish_test (lib/bounded.sh)
+#   fault_forward_start NAME ARGS...
+#                           `orka ops pf ARGS...` in the background through the proxy, in $NS,
+#                           output in $TMP/NAME.out and .err; sets FORWARD (its pid) and
+#                           FORWARD_PORT (its first local port) once it listens (30 s at most)
+#   stop_forward            ends that forward (Ctrl-C, then SIGKILL after 5 s)
 
 FAULT_PROXY_PID=
 FAULT_PROXY_CONTROL=
@@ -70,6 +75,34 @@ fault_struck() {
 }
 
 fault_requests() { curl -sS --max-time 5 "$FAULT_PROXY_CONTROL/requests"; }
+
+FORWARD=
+FORWARD_PORT=
+
+fault_forward_start() {
+  local name=$1 i
+  shift
+  "$ORKA" --kubeconfig "$FAULT_KUBECONFIG" -n "$NS" ops pf "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+  FORWARD=$!
+  FORWARD_PORT=
+  for ((i = 0; i < 300; i++)); do
+    FORWARD_PORT=$(sed -nE 's/^Forwarding from 127\.0\.0\.1:([0-9]+) .*/\1/p' "$TMP/$name.out" | head -1)
+    [[ -n $FORWARD_PORT ]] && return 0
+    kill -0 "$FORWARD" 2>/dev/null || break
+    sleep 0.1
+  done
+  return 1
+}
+
+stop_forward() {
+  [[ -n $FORWARD ]] || return 0
+  kill -INT "$FORWARD" 2>/dev/null
+  local i
+  for ((i = 0; i < 50; i++)); do kill -0 "$FORWARD" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$FORWARD" 2>/dev/null
+  wait "$FORWARD" 2>/dev/null
+  FORWARD=
+}
 
 fault_proxy_stop() {
   [[ -n $FAULT_PROXY_PID ]] || return 0

@@ -654,15 +654,15 @@ TEST_CASE("--transport spdy: a refused SPDY upgrade is the error, nothing else i
 }
 
 TEST_CASE("--transport flag") {
-  struct Recording final : ExecOp {
-    DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override {
-      seen = request;
+  struct Recording final : ExecOpV2 {
+    DuplexStream<ExecChunk, ExecStatus> run(const ExecRequestV2& request) override {
+      seen = request.exec;
       return DuplexStream<ExecChunk, ExecStatus>::failed(make_error(ErrorKind::Cancelled, "recorded"));
     }
     std::optional<ExecRequest> seen;
   };
   auto with = [](std::vector<std::string> args, Recording& op) {
-    return orka::testing::run_command<ExecOp>(exec_command(), op, std::move(args));
+    return orka::testing::run_command<ExecOpV2>(exec_command(), op, std::move(args));
   };
   Recording spdy;
   with({"web-1", "--transport", "spdy", "-i", "--", "cat"}, spdy);

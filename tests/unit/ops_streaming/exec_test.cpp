@@ -166,20 +166,22 @@ TEST_CASE("closing stdin on v4 says the remote cannot see EOF") {
 namespace {
 
 // Records the request; the session ends at once with exit code 0.
-class RecordingExec final : public ExecOp {
+class RecordingExec final : public ExecOpV2 {
  public:
-  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequest& request) override {
-    seen = request;
+  DuplexStream<ExecChunk, ExecStatus> run(const ExecRequestV2& request) override {
+    seen = request.exec;
+    keepalive = request.keepalive;
     return DuplexStream<ExecChunk, ExecStatus>(
         Stream<ExecChunk, ExecStatus>::spawn(1, Overflow::Block, CancelToken(),
                                              [](StreamWriter<ExecChunk>&) { return Result<ExecStatus>(ExecStatus{}); }),
         nullptr);
   }
   std::optional<ExecRequest> seen;
+  std::chrono::milliseconds keepalive{-1};
 };
 
 orka::testing::CommandRun run_exec(std::vector<std::string> args, RecordingExec& op) {
-  return orka::testing::run_command<ExecOp>(exec_command(), op, std::move(args));
+  return orka::testing::run_command<ExecOpV2>(exec_command(), op, std::move(args));
 }
 
 }  // namespace
@@ -253,4 +255,62 @@ TEST_CASE("exec refuses a service and an empty command as field errors") {
   REQUIRE(empty.error().causes.size() == 1);
   CHECK(empty.error().causes[0].field == "command");
   CHECK(client->requests.empty());
+}
+
+TEST_CASE("--keepalive: a duration into the request (default 5 s, 0 for none); bad values refused") {
+  RecordingExec defaults;
+  REQUIRE(run_exec({"web-1", "--", "true"}, defaults).result);
+  CHECK(defaults.keepalive == kDefaultKeepalive);
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::chrono::milliseconds>>{
+           {"1s", std::chrono::seconds(1)}, {"250ms", std::chrono::milliseconds(250)},
+           {"2", std::chrono::seconds(2)}, {"0", std::chrono::milliseconds(0)}}) {
+    RecordingExec op;
+    auto r = run_exec({"web-1", "--keepalive", text, "--", "true"}, op);
+    REQUIRE_MESSAGE(r.result, r.result.error().message);
+    CHECK(op.keepalive == expected);
+  }
+  for (const std::string bad : {"soon", "-1s", ""}) {
+    RecordingExec never;
+    auto refused = run_exec({"web-1", "--keepalive", bad, "--", "true"}, never);
+    REQUIRE_FALSE(refused.result);
+    CHECK(refused.result.error().kind == ErrorKind::Usage);
+    CHECK(refused.result.error().message.find("--keepalive") != std::string::npos);
+    CHECK_FALSE(never.seen);
+  }
+}
+
+TEST_CASE("the exec op sets the request's keepalive on its connection; version 1 the default") {
+  ExecRequest request;
+  request.namespace_ = "ns";
+  request.target = "web-1";
+  request.container = "app";  // pod and container named: nothing to look up
+  request.command = {"true"};
+  request.options = websocket_options();
+  auto run_with = [&](auto&& start) {
+    Session s("v4.channel.k8s.io");
+    auto seen = s.socket->keepalive_ms;
+    s.socket->script(WsOpcode::Binary, channel(3, R"({"metadata":{},"status":"Success"})"));
+    s.socket->script(WsOpcode::Close, "");
+    auto session = start(s.ops);
+    while (session.next()) {
+    }
+    auto status = session.finish();
+    REQUIRE_MESSAGE(status, status.error().message);
+    return seen->load();
+  };
+  CHECK(run_with([&](ExecOps& ops) { return ops.run(request, std::chrono::milliseconds(1500)); }) == 1500);
+  CHECK(run_with([&](ExecOps& ops) { return ops.run(request, std::chrono::milliseconds(0)); }) == 0);
+  CHECK(run_with([&](ExecOps& ops) { return ops.run(request); }) == kDefaultKeepalive.count());
+  CHECK(run_with([&](ExecOps& ops) {
+          auto shared = std::shared_ptr<ExecOps>(&ops, [](ExecOps*) {});
+          return ExecOpsV2(shared).run(ExecRequestV2{request, std::chrono::milliseconds(700)});
+        }) == 700);
+  // A negative interval is the request's own error, named by its field.
+  Session unused("v4.channel.k8s.io");
+  auto shared = std::shared_ptr<ExecOps>(&unused.ops, [](ExecOps*) {});
+  auto refused = ExecOpsV2(shared).run(ExecRequestV2{request, std::chrono::milliseconds(-1)});
+  auto outcome = refused.finish();
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().kind == ErrorKind::Invalid);
+  CHECK(outcome.error().message.find("keepalive") != std::string::npos);
 }

@@ -2,27 +2,40 @@
 // WebSocket and a Client that serves them in order.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "orka/cancel.hpp"
 #include "orka/client.hpp"
+#include "orka/keepalive.hpp"
 #include "scripted_byte_stream.hpp"
 
 namespace orka::testing {
 
 // A WebSocket whose received messages are scripted; what the client sends is recorded. Like
-// the real client's, its receive() returns Cancelled once the token it was opened with is.
-class ScriptedWebSocket final : public WebSocket {
+// the real client's, its receive() returns Cancelled once the token it was opened with is, and
+// it takes a keepalive interval (recorded in keepalive_ms, which outlives the socket).
+class ScriptedWebSocket final : public WebSocket, public KeepaliveControl {
  public:
   explicit ScriptedWebSocket(std::string protocol) : protocol_(std::move(protocol)) {}
   const std::string& protocol() const override { return protocol_; }
+  void set_keepalive(std::chrono::milliseconds interval) noexcept override {
+    *keepalive_ms = interval.count();
+  }
+  std::chrono::milliseconds keepalive() const noexcept override {
+    return std::chrono::milliseconds(keepalive_ms->load());
+  }
+  // -1: never set.
+  std::shared_ptr<std::atomic<long long>> keepalive_ms =
+      std::make_shared<std::atomic<long long>>(-1);
   Result<void> send(WsOpcode, std::string_view payload) override {
     std::lock_guard lock(mutex_);
     if (closed_) return fail(ErrorKind::Transport, "closed");
@@ -34,7 +47,7 @@ class ScriptedWebSocket final : public WebSocket {
   Result<WsMessage> receive() override {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] {
-      return !incoming_.empty() || closed_ || cancelled_ || (hold_until_ && hold_until_(sent));
+      return !incoming_.empty() || closed_ || cancelled_ || cut_ || (hold_until_ && hold_until_(sent));
     });
     if (cancelled_) return fail(ErrorKind::Cancelled, "cancelled");
     if (!incoming_.empty()) {
@@ -43,6 +56,7 @@ class ScriptedWebSocket final : public WebSocket {
       return m;
     }
     if (closed_) return fail(ErrorKind::Transport, "closed");
+    if (cut_) return fail(ErrorKind::Transport, *cut_);
     if (!last_.empty()) {
       WsMessage m = std::move(last_.front());
       last_.pop_front();
@@ -67,6 +81,12 @@ class ScriptedWebSocket final : public WebSocket {
   void script(WsOpcode opcode, std::string payload) {
     std::lock_guard lock(mutex_);
     incoming_.push_back(WsMessage{opcode, std::move(payload)});
+    changed_.notify_all();
+  }
+  // After the scripted messages, receive() fails with `reason`: the connection was cut.
+  void cut(std::string reason) {
+    std::lock_guard lock(mutex_);
+    cut_ = std::move(reason);
     changed_.notify_all();
   }
   // When set, receive() answers `last` (e.g. an exec status) and then a Close once the
@@ -97,6 +117,7 @@ class ScriptedWebSocket final : public WebSocket {
   std::deque<WsMessage> incoming_;
   bool closed_ = false;
   bool cancelled_ = false;
+  std::optional<std::string> cut_;
   std::function<bool(const std::vector<std::string>&)> hold_until_;
   std::deque<WsMessage> last_;
   // Last: unregistered (waiting for a running callback) before the members it touches go.

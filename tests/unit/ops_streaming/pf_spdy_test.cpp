@@ -273,9 +273,11 @@ TEST_CASE("SPDY port-forward: stream headers and order, data both ways, half-clo
   CHECK(path == "/api/v1/namespaces/ns/pods/web-1/portforward");
   {
     std::lock_guard lock(diagnostics_mutex);
-    REQUIRE(diagnostics.size() == 2);
+    REQUIRE(diagnostics.size() == 3);
     CHECK(diagnostics[0].rfind("1 pf: transport plan: SPDY/3.1, then WebSocket (server v1.20.0", 0) == 0);
     CHECK(diagnostics[1] == "1 pf: using SPDY/3.1 (portforward.k8s.io)");
+    // The scripted connection is no KeepaliveControl: said once, at -v.
+    CHECK(diagnostics[2].rfind("1 pf: this API client's connections have no keepalive", 0) == 0);
   }
 
   int fd = connect_to(ready.value->local_port);
@@ -606,15 +608,15 @@ TEST_CASE("pf --transport") {
   for (const auto& [text, expected] : std::vector<std::pair<std::string, StreamTransport>>{
            {"auto", StreamTransport::Auto}, {"websocket", StreamTransport::WebSocket}, {"spdy", StreamTransport::Spdy}}) {
     RecordingForward op;
-    REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), op, {"web-1", "80", "--transport", text}).result);
+    REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), op, {"web-1", "80", "--transport", text}).result);
     REQUIRE(op.seen);
     CHECK(op.seen->options.transport == expected);
   }
   RecordingForward defaults;
-  REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), defaults, {"web-1", "80"}).result);
+  REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), defaults, {"web-1", "80"}).result);
   CHECK(defaults.seen->options.transport == StreamTransport::Auto);
   RecordingForward never;
-  auto bad = orka::testing::run_command<ForwardOp>(pf_command(), never, {"web-1", "80", "--transport", "quic"}).result;
+  auto bad = orka::testing::run_command<ForwardOpV2>(pf_command(), never, {"web-1", "80", "--transport", "quic"}).result;
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::Usage);
   CHECK(bad.error().message.find("quic") != std::string::npos);

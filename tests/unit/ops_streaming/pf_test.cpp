@@ -33,6 +33,17 @@ constexpr const char* kPod = R"({"metadata":{"name":"web-1","uid":"u1","creation
 constexpr const char* kService = R"({"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},
   "ports":[{"name":"http","port":80,"targetPort":"http"},{"name":"admin","port":81,"targetPort":9999},{"port":82}]}})";
 
+// The events of one forwarded connection, up to its ConnectionClosed.
+std::vector<ForwardEvent> events_until_closed(Stream<ForwardEvent>& events) {
+  std::vector<ForwardEvent> seen;
+  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
+    auto e = events.next();
+    REQUIRE(e);
+    seen.push_back(*e.value);
+  }
+  return seen;
+}
+
 // A TCP connection to the forward's local port on 127.0.0.1.
 int connect_local(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -110,7 +121,7 @@ TEST_CASE("a service resolves to a ready pod and its container ports") {
 
 TEST_CASE("pf flags become the op's request") {
   RecordingForward op;
-  auto r = orka::testing::run_command<ForwardOp>(
+  auto r = orka::testing::run_command<ForwardOpV2>(
       pf_command(), op,
       {"svc/web", "8080:80", ":http", "--address", "localhost,::1", "--address", "0.0.0.0", "--json"});
   REQUIRE_MESSAGE(r.result, r.result.error().message);
@@ -121,13 +132,13 @@ TEST_CASE("pf flags become the op's request") {
   CHECK(op.seen->ports[1].local_port == 0);
   CHECK(op.seen->options.addresses == std::vector<std::string>{"127.0.0.1", "::1", "0.0.0.0"});
   RecordingForward defaults;
-  REQUIRE(orka::testing::run_command<ForwardOp>(pf_command(), defaults, {"web-1", "80"}).result);
+  REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), defaults, {"web-1", "80"}).result);
   CHECK(defaults.seen->target.type == "pod");
   CHECK(defaults.seen->options.addresses == std::vector<std::string>{"127.0.0.1"});
   for (const auto& bad : std::vector<std::vector<std::string>>{
            {}, {"web-1"}, {"web-1", "x:y"}, {"web-1", "80", "--address", ""}, {"web-1", "80:1", "80:2"}}) {
     RecordingForward never;
-    auto refused = orka::testing::run_command<ForwardOp>(pf_command(), never, bad);
+    auto refused = orka::testing::run_command<ForwardOpV2>(pf_command(), never, bad);
     REQUIRE_FALSE(refused.result);
     CHECK(refused.result.error().kind == ErrorKind::Usage);
     CHECK_FALSE(never.seen);
@@ -209,12 +220,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   CHECK(std::string(buffer, 5) == "hello");
   REQUIRE(::send(fd, "ping", 4, 0) == 4);
   socket->end_when([](const std::vector<std::string>& sent) { return !sent.empty(); });
-  std::vector<ForwardEvent> seen;
-  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
-    auto e = events.next();
-    REQUIRE(e);
-    seen.push_back(*e.value);
-  }
+  std::vector<ForwardEvent> seen = events_until_closed(events);
   ::close(fd);
   CHECK(seen.front().type == ForwardEvent::Type::ConnectionOpened);
   CHECK(seen.back().bytes_in == 5);
@@ -224,12 +230,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
   CHECK(client->websocket_paths.front() == "/api/v1/namespaces/ns/pods/web-1/portforward?ports=8080");
 
   int second_fd = connect();
-  seen.clear();
-  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
-    auto e = events.next();
-    REQUIRE(e);
-    seen.push_back(*e.value);
-  }
+  seen = events_until_closed(events);
   ::close(second_fd);
   bool error_seen = false;
   for (const auto& e : seen)
@@ -238,12 +239,7 @@ TEST_CASE("bytes flow both ways through one forwarded connection; errors do not 
 
   // Still listening: a third connection is accepted (its WebSocket fails: no more scripted).
   int third_fd = connect();
-  seen.clear();
-  while (seen.empty() || seen.back().type != ForwardEvent::Type::ConnectionClosed) {
-    auto e = events.next();
-    REQUIRE(e);
-    seen.push_back(*e.value);
-  }
+  seen = events_until_closed(events);
   ::close(third_fd);
   events.cancel();
   while (auto e = events.next()) seen.push_back(*e.value);
@@ -349,4 +345,52 @@ TEST_CASE("pod and service JSON of other shapes: no exception, no wrapped port")
   CHECK(no_number.error().kind == ErrorKind::Invalid);
   CHECK(service_target_port(odd_service, "grpc").value() == "90");  // targetPort unusable: the port
   CHECK_FALSE(service_target_port(nlohmann::json::parse(R"({"spec":{"ports":"all"}})"), "80"));
+}
+
+TEST_CASE("pf --keepalive: a duration into the request (default 5 s, 0 for none); bad values refused") {
+  RecordingForward defaults;
+  REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), defaults, {"web-1", "80"}).result);
+  CHECK(defaults.keepalive == kDefaultKeepalive);
+  RecordingForward often;
+  REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), often, {"web-1", "80", "--keepalive", "1s"}).result);
+  CHECK(often.keepalive == std::chrono::seconds(1));
+  RecordingForward off;
+  REQUIRE(orka::testing::run_command<ForwardOpV2>(pf_command(), off, {"web-1", "80", "--keepalive", "0"}).result);
+  CHECK(off.keepalive == std::chrono::milliseconds(0));
+  RecordingForward never;
+  auto bad = orka::testing::run_command<ForwardOpV2>(pf_command(), never, {"web-1", "80", "--keepalive", "later"}).result;
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().kind == ErrorKind::Usage);
+  CHECK(bad.error().message.find("--keepalive") != std::string::npos);
+  CHECK_FALSE(never.seen);
+}
+
+TEST_CASE("a WebSocket cut under a forwarded connection is a ConnectionError; keepalive reaches it") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_bodies["/api/v1/namespaces/ns/pods/web-1"] = kPod;
+  auto socket = std::make_unique<ScriptedWebSocket>("v4.channel.k8s.io");
+  auto keepalive_seen = socket->keepalive_ms;
+  socket->script(WsOpcode::Binary, std::string("\x00\x90\x1f", 3));
+  socket->script(WsOpcode::Binary, std::string("\x01\x90\x1f", 3));
+  socket->cut("connection to 127.0.0.1:6443 lost: unexpected end of stream");
+  client->websockets.push_back(std::move(socket));
+
+  ForwardOps ops([client] { return Result<std::shared_ptr<Client>>(client); });
+  auto events = ops.run(ForwardRequest{ObjectRef{"ns", "", "web-1"}, {PortMapping{0, "http"}}, ForwardOptions{}},
+                        std::chrono::milliseconds(1500));
+  auto ready = events.next();
+  REQUIRE(ready);
+  REQUIRE(ready.value->type == ForwardEvent::Type::Ready);
+  int fd = connect_local(ready.value->local_port);
+  std::vector<ForwardEvent> seen = events_until_closed(events);
+  ::close(fd);
+  std::string error;
+  for (const auto& e : seen)
+    if (e.type == ForwardEvent::Type::ConnectionError) error = e.message;
+  CHECK(error == "connection to 127.0.0.1:6443 lost: unexpected end of stream");
+  CHECK(keepalive_seen->load() == 1500);
+  events.cancel();
+  while (events.next()) {
+  }
+  CHECK(events.finish());
 }

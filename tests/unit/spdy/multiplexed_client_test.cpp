@@ -5,31 +5,12 @@
 #include <thread>
 
 #include "fake_peer.hpp"
+#include "one_connection_client.hpp"
 #include "orka/transport_choice.hpp"
-#include "transport/http_client.hpp"
 
 using namespace spdy_test;
 
 namespace {
-
-// Hands out the client end of one socketpair, once.
-class OneConnectionFactory final : public ConnectionFactory {
- public:
-  explicit OneConnectionFactory(int fd) : fd_(fd) {}
-  Result<std::unique_ptr<Connection>> connect(const Credentials&, const CancelToken&) override {
-    if (fd_ < 0) return fail(ErrorKind::Transport, "the test has one connection only");
-    return std::make_unique<FdConnection>(std::exchange(fd_, -1));
-  }
-
- private:
-  int fd_;
-};
-
-std::shared_ptr<Client> client_on(int fd) {
-  RestConfig config;
-  config.server = "https://127.0.0.1:6443";
-  return make_http_client(config, nullptr, {}, std::make_shared<OneConnectionFactory>(fd));
-}
 
 UpgradeRequest exec_request() {
   UpgradeRequest request;

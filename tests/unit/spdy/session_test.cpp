@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "fake_peer.hpp"
+#include "transport/spdy_pinger.hpp"
 #include "transport/spdy_session.hpp"
 
 using namespace spdy_test;
@@ -539,5 +540,39 @@ TEST_CASE("concurrent openers reach the wire in increasing stream-id order") {
     });
   for (auto& opener : openers) opener.join();
   CHECK(good.load() == kStreams);
+  script.join();
+}
+
+TEST_CASE("abort: open streams and later calls fail with the reason given (a dead keepalive)") {
+  SocketPair pair;
+  FakeSpdyServer server(pair.server);
+  CancelToken cancel;
+  std::thread script([&] {
+    server.expect_hello();
+    auto syn = server.next_except(SpdyFrameType::WindowUpdate);
+    REQUIRE(syn);
+    REQUIRE(syn->type == SpdyFrameType::SynStream);
+    server.reply(syn->stream_id);
+    // Then silence: the stream stays open with nothing to read.
+    while (server.next(std::chrono::seconds(5))) {
+    }
+  });
+  auto session = start_session(pair.client, cancel);
+  auto stream = session->open_stream({{"streamtype", "data"}});
+  REQUIRE_MESSAGE(stream.has_value(), stream.error().message);
+  std::promise<Result<std::size_t>> read_result;
+  std::thread reader([&] {
+    char buffer[16];
+    read_result.set_value((*stream)->read(buffer, sizeof buffer));
+  });
+  session->abort(spdy_keepalive_dead(std::chrono::milliseconds(10000)));
+  reader.join();
+  auto read = read_result.get_future().get();
+  REQUIRE_FALSE(read.has_value());
+  CHECK(read.error().message.find("the connection is dead") != std::string::npos);
+  CHECK(session->closed());
+  auto later = session->open_stream({{"streamtype", "data"}});
+  REQUIRE_FALSE(later.has_value());
+  CHECK(later.error().message.find("the connection is dead") != std::string::npos);
   script.join();
 }

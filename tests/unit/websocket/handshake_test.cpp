@@ -3,17 +3,20 @@
 
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "orka/channels.hpp"
+#include "orka/keepalive.hpp"
 #include "test_frames.hpp"
 #include "transport/websocket.hpp"
 
@@ -541,4 +544,118 @@ TEST_CASE("send and receive run concurrently; large messages and pings interleav
   echo.join();
   CHECK(received == kMessages);
   CHECK(pongs.load() > 0);
+}
+
+namespace {
+// A WebSocket that is not a KeepaliveControl: what an embedder's own Client might hand out.
+class PlainWebSocket final : public WebSocket {
+ public:
+  const std::string& protocol() const override { return protocol_; }
+  Result<void> send(WsOpcode, std::string_view) override { return {}; }
+  Result<WsMessage> receive() override { return fail(ErrorKind::Transport, "plain"); }
+  void close(std::uint16_t, std::string_view) noexcept override {}
+
+ private:
+  std::string protocol_ = "v4.channel.k8s.io";
+};
+
+// Reads frames until a data frame; returns how many Pings came before it.
+int pings_before_data(ScriptedServer& server) {
+  int pings = 0;
+  for (;;) {
+    auto frame = server.read_frame();
+    if (frame.opcode == 0x9) {
+      ++pings;
+      continue;
+    }
+    REQUIRE(frame.opcode == 0x2);
+    return pings;
+  }
+}
+}  // namespace
+
+TEST_CASE("keepalive: the WebSocket is a KeepaliveControl; set_keepalive starts, changes, stops") {
+  WebSocketOptions options;
+  options.ping_interval = 0ms;
+  Session session = open_session(options);
+  auto* keepalive = dynamic_cast<KeepaliveControl*>(session.socket.get());
+  REQUIRE(keepalive != nullptr);
+  CHECK(keepalive->keepalive() == 0ms);
+  keepalive->set_keepalive(10ms);
+  CHECK(keepalive->keepalive() == 10ms);
+  CHECK(session.server->read_frame().opcode == 0x9);
+  CHECK(session.server->read_frame().opcode == 0x9);
+  keepalive->set_keepalive(0ms);
+  // Off: over 30 of the old intervals at most the one Ping already under way arrives before
+  // the data frame that follows.
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(session.socket->send(WsOpcode::Binary, "x").has_value());
+  CHECK(pings_before_data(*session.server) <= 1);
+  CHECK(WebSocketOptions{}.ping_interval == kDefaultKeepalive);
+}
+
+TEST_CASE("keepalive: a module built like a plugin (hidden visibility) finds the interface") {
+  const char* path = std::getenv("ORKA_KEEPALIVE_PROBE");
+  REQUIRE_MESSAGE(path != nullptr, "ORKA_KEEPALIVE_PROBE names tests/plugins' keepalive probe");
+  void* module = ::dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  REQUIRE_MESSAGE(module != nullptr, ::dlerror());
+  using Probe = int (*)(WebSocket*, long long);
+  auto probe = reinterpret_cast<Probe>(::dlsym(module, "orka_test_keepalive_probe"));
+  REQUIRE(static_cast<bool>(probe));
+  WebSocketOptions options;
+  options.ping_interval = 0ms;
+  Session session = open_session(options);
+  CHECK(probe(session.socket.get(), 15) == 1);
+  CHECK(dynamic_cast<KeepaliveControl&>(*session.socket).keepalive() == 15ms);
+  CHECK(session.server->read_frame().opcode == 0x9);
+  PlainWebSocket plain;
+  CHECK(probe(&plain, 15) == 0);
+  CHECK_FALSE(apply_keepalive(plain, 15ms));
+  // Never dlclose'd: like plugins, the module stays for the process's lifetime.
+}
+
+TEST_CASE("keepalive: silence while receive() waits ends the connection as dead, not cleanly") {
+  WebSocketOptions options;
+  options.ping_interval = 20ms;
+  Session session = open_session(options);
+  const auto started = std::chrono::steady_clock::now();
+  // A path that lost the connection: what the client sends is taken and never answered.
+  int pings = 0;
+  std::thread swallowing([&] {
+    while (session.server->read_frame().opcode == 0x9) ++pings;
+  });
+  auto message = session.socket->receive();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  swallowing.join();  // the client shut the connection down
+  CHECK(pings >= 10);  // Pings went out all along
+  REQUIRE_FALSE(message.has_value());
+  CHECK(message.error().kind == ErrorKind::Transport);
+  CHECK(message.error().message.find("the connection is dead") != std::string::npos);
+  CHECK(message.error().message.find("10000 ms") != std::string::npos);
+  CHECK(waited >= keepalive_dead_after(20ms));
+  CHECK(waited < keepalive_dead_after(20ms) + 5s);
+  auto sent = session.socket->send(WsOpcode::Binary, "late");
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().message.find("the connection is dead") != std::string::npos);
+}
+
+TEST_CASE("keepalive: answered Pings keep a quiet connection alive past the bound") {
+  WebSocketOptions options;
+  options.ping_interval = 20ms;
+  Session session = open_session(options);
+  const auto quiet_until = std::chrono::steady_clock::now() + keepalive_dead_after(20ms) + 1s;
+  std::thread answering([&] {
+    // Only Pongs for longer than the bound, then one data message.
+    while (std::chrono::steady_clock::now() < quiet_until) {
+      auto frame = session.server->read_frame();
+      if (frame.opcode != 0x9) return;
+      session.server->write(ws_test::server_frame(0xA, frame.payload));
+    }
+    session.server->write(ws_test::server_frame(0x2, std::string("\x01done", 5)));
+  });
+  auto message = session.socket->receive();
+  answering.join();
+  REQUIRE_MESSAGE(message.has_value(), message.error().message);
+  CHECK(message->payload == std::string("\x01done", 5));
+  CHECK(std::chrono::steady_clock::now() >= quiet_until);
 }
