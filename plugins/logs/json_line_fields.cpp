@@ -138,18 +138,23 @@ class FieldCollector {
     if (capture.text.size() + text.size() <= kMaxFieldBytes) capture.text.append(text);
   }
 
-  // The asked-for paths that name the value beginning now (the path of levels_).
+  // The asked-for paths that name the value beginning now (the path of levels_). Paths below
+  // it forget what an earlier value of the same key held: a key given twice counts as its last.
   const std::vector<std::size_t>& matches() {
     matched_.clear();
     for (std::size_t i = 0; i < paths_.size(); ++i) {
       const auto& segments = paths_[i].segments;
-      if (segments.size() != levels_.size()) continue;
+      if (segments.size() < levels_.size()) continue;
       bool same = true;
-      for (std::size_t d = 0; d < segments.size() && same; ++d) {
+      for (std::size_t d = 0; d < levels_.size() && same; ++d) {
         const Level& level = levels_[d];
         same = level.array ? indexes_[i][d] == level.index : level.key == segments[d];
       }
-      if (same) matched_.push_back(i);
+      if (!same) continue;
+      if (segments.size() == levels_.size())
+        matched_.push_back(i);
+      else
+        found_[i].reset();
     }
     return matched_;
   }

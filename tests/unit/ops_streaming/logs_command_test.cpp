@@ -262,7 +262,7 @@ TEST_CASE("structured-log flags become the version 2 request; -o json is --json"
   auto json = run({"web-1", "-o", "json"}, op);
   REQUIRE(json.result);
   CHECK(op.seen->log.timestamps);  // as with --json
-  CHECK(json.out == "{\"pod\":\"web-1\",\"container\":\"app\",\"line\":\"hello\"}\n");
+  CHECK(json.out == "{\"container\":\"app\",\"line\":\"hello\",\"pod\":\"web-1\"}\n");
   auto raw = run({"web-1", "--output", "raw"}, op);
   REQUIRE(raw.result);
   CHECK(raw.out == "hello\n");

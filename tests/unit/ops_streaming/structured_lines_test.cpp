@@ -94,6 +94,8 @@ TEST_CASE("a field's text: strings unquoted, numbers as written, objects as comp
         std::vector<std::string>{R"({"b":{"c":1}})", "1", R"({"c":1})", "2"});
   // A key given twice: the last one counts, as jq and most parsers do.
   CHECK(fields(R"({"level":"info","level":"error"})", {"level"}) == std::vector<std::string>{"error"});
+  CHECK(fields(R"({"a":{"b":"old"},"a":{"c":1}})", {"a.b", "a.c"}) == std::vector<std::string>{"<absent>", "1"});
+  CHECK(fields(R"({"a":{"b":"old"},"a":2})", {"a.b", "a"}) == std::vector<std::string>{"<absent>", "2"});
   // Blanks around the object are allowed (some loggers pad).
   CHECK(fields("  {\"a\":1}\r", {"a"}) == std::vector<std::string>{"1"});
 }
