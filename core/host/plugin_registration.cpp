@@ -1,5 +1,7 @@
 #include "host/plugin_registration.hpp"
 
+#include <algorithm>
+
 namespace orka::core {
 
 PluginRegistration::PluginRegistration(Services& services, const CommandTable& commands,
@@ -44,7 +46,8 @@ std::vector<std::string> PluginRegistration::staged_command_names() const {
 
 std::vector<std::string> PluginRegistration::staged_op_names() const {
   std::vector<std::string> names;
-  for (const auto& op : staged_ops_) names.push_back(op.name);
+  for (const auto& op : staged_ops_)  // an op provided in two versions (logs 1 and 2) is one name
+    if (std::find(names.begin(), names.end(), op.name) == names.end()) names.push_back(op.name);
   return names;
 }
 
