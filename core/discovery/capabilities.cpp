@@ -116,6 +116,11 @@ std::vector<Capability> plan_capabilities(const std::vector<OpInfo>& ops,
                                           const std::string& ns) {
   std::vector<Capability> caps;
   for (const auto& op : ops) {
+    // An op provided in several interface versions (logs 1 and 2) is judged once, as its newest.
+    const bool superseded = std::any_of(ops.begin(), ops.end(), [&op](const OpInfo& other) {
+      return other.name == op.name && other.version > op.version;
+    });
+    if (superseded) continue;
     const OpDeclaration& declared = op.declaration;
     Capability cap;
     cap.op = op.name;

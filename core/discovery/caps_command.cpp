@@ -3,7 +3,6 @@
 #include <cxxopts.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -172,21 +171,6 @@ nlohmann::json to_json(const Capability& cap) {
 
 namespace {
 
-// One row per op name: its newest version, the one the commands call (exec and pf provide
-// version 1 beside version 2, with the same declaration). Registration order is kept.
-std::vector<OpInfo> newest_versions(std::vector<OpInfo> ops) {
-  std::vector<OpInfo> newest;
-  for (auto& op : ops) {
-    auto same = std::find_if(newest.begin(), newest.end(),
-                             [&](const OpInfo& kept) { return kept.name == op.name; });
-    if (same == newest.end())
-      newest.push_back(std::move(op));
-    else if (op.version > same->version)
-      *same = std::move(op);
-  }
-  return newest;
-}
-
 // `orka ops caps`, in the shape of every command.
 struct CapsCommand {
   std::optional<std::string> namespace_;
@@ -247,7 +231,7 @@ struct CapsCommand {
       }
       return *version;
     };
-    auto caps = plan_capabilities(newest_versions(ctx.ops.list()), *resources, served_as, ns);
+    auto caps = plan_capabilities(ctx.ops.list(), *resources, served_as, ns);
     if (lookup_error && lookup_error->kind == ErrorKind::Cancelled) return fail(*lookup_error);
     if (auto checked = run_checks(**client, caps, ctx.cancel); !checked) return fail(checked.error());
     choose_transports(services, caps, ctx.cancel);

@@ -46,7 +46,7 @@ std::vector<std::string> PluginRegistration::staged_command_names() const {
 
 std::vector<std::string> PluginRegistration::staged_op_names() const {
   std::vector<std::string> names;
-  // An op provided in several versions (exec 1 and 2) is one name.
+  // An op provided in several versions (exec 1 and 2, logs 1 and 2) is one name.
   for (const auto& op : staged_ops_)
     if (std::find(names.begin(), names.end(), op.name) == names.end()) names.push_back(op.name);
   return names;

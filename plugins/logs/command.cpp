@@ -15,6 +15,7 @@
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
 #include "orka/pod_targets.hpp"
+#include "structured_flags.hpp"
 
 namespace orka::streaming {
 namespace {
@@ -43,6 +44,7 @@ auto receive_in_runs(Poll poll, Wait wait, LogPrinter& printer) {
 
 struct LogsCommand {
   LogsRequest request;
+  StructuredLogOptions structured;  // the logs op's version 2
   std::optional<bool> prefix;  // unset: on when more than one stream can appear
   std::vector<std::string> highlight;
   bool json = false;
@@ -74,6 +76,7 @@ struct LogsCommand {
        ("max-streams", "most log streams at once", cxxopts::value<std::size_t>()->default_value(std::to_string(kDefaultMaxLogStreams)))
        ("buffer-lines", "lines kept while output lags", cxxopts::value<std::size_t>()->default_value("10000"));
     // clang-format on
+    add_structured_flags(add);
   }
   static std::string_view flag_for(std::string_view field) {
     static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
@@ -86,7 +89,7 @@ struct LogsCommand {
         {"buffer_lines", "--buffer-lines"}};
     for (const auto& [name, flag] : kFlags)
       if (name == field) return flag;
-    return {};
+    return structured_flag_for(field);
   }
 
   Result<void> complete(const CommandArgs& args, CommandContext&) {
@@ -136,6 +139,7 @@ struct LogsCommand {
     if (r.count("prefix")) prefix = r["prefix"].as<bool>();
     request.max_streams = r["max-streams"].as<std::size_t>();
     log.buffer_lines = r["buffer-lines"].as<std::size_t>();
+    if (auto read = read_structured_flags(r, structured, json); !read) return read;
     if (json) log.timestamps = true;  // JSON carries the timestamp when known
     return {};
   }
@@ -145,6 +149,7 @@ struct LogsCommand {
     if (auto filter = LineFilter::compile(request.log.include, request.log.exclude); !filter)
       return fail(filter.error());
     if (auto colours = Highlighter::compile(highlight); !colours) return fail(colours.error());
+    if (auto rules = StructuredLines::compile(structured); !rules) return fail(rules.error());
     return {};
   }
 
@@ -164,7 +169,7 @@ struct LogsCommand {
     const bool many = selects_many();
     LogPrinter printer(ctx.out, std::move(print));
     request.cancel = ctx.cancel;
-    auto events = ctx.ops.run<LogsOp>(request);
+    auto events = ctx.ops.run<LogsOpV2>(LogsRequestV2{request, structured});
     auto stop = ctx.cancel.on_cancel([&events] { events.cancel(); });
 
     std::size_t started = 0;

@@ -11,6 +11,7 @@
 
 #include "orka/error.hpp"
 #include "orka/op.hpp"
+#include "structured_lines.hpp"
 
 namespace orka::streaming {
 
@@ -22,11 +23,23 @@ class LineFilter {
 
   // A line passes when it matches any include pattern (or there are none) and no exclude one.
   bool passes(std::string_view line) const;
-  bool empty() const { return include_.empty() && exclude_.empty(); }
+  bool empty() const { return include_.empty() && exclude_.empty() && structured_ == nullptr; }
+
+  // The structured-log rules of the op's version 2, applied to lines that pass include/exclude.
+  void set_structured(std::shared_ptr<const StructuredLines> structured) {
+    structured_ = std::move(structured);
+  }
+  // passes(), then the structured rules: Drop, Keep (the line as it is) or Rendered (`rendered`
+  // is the line to deliver).
+  StructuredLines::Verdict select(std::string_view line, std::string& rendered) const {
+    if (!passes(line)) return StructuredLines::Verdict::Drop;
+    return structured_ == nullptr ? StructuredLines::Verdict::Keep : structured_->apply(line, rendered);
+  }
 
  private:
   std::vector<std::shared_ptr<const RE2>> include_;
   std::vector<std::shared_ptr<const RE2>> exclude_;
+  std::shared_ptr<const StructuredLines> structured_;
 };
 
 class Highlighter {

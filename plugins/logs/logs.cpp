@@ -320,15 +320,17 @@ class LogStreamer {
         last = true;
       }
     }
-    if (!filter_.empty() && !filter_.passes(text)) {
+    LogEvent event;
+    const auto verdict = filter_.empty() ? StructuredLines::Verdict::Keep
+                                         : filter_.select(text, event.chunk.line);
+    if (verdict == StructuredLines::Verdict::Drop) {
       stopped_ = stopped_ || last;
       return;
     }
-    LogEvent event;
+    if (verdict == StructuredLines::Verdict::Keep) event.chunk.line.assign(text);
     event.chunk.pod = pod_.name;
     event.chunk.container = container_;
     if (options_.timestamps) event.chunk.timestamp.assign(parsed.timestamp);
-    event.chunk.line.assign(text);
     batch_.push_back(std::move(event));
     if (last) stopped_ = true;
   }

@@ -16,11 +16,12 @@ OpDeclaration logs_declaration() {
   return declaration;
 }
 
-Result<LogsRequest> logs_request_from_json(const nlohmann::json& json) {
-  LogsRequest request;
+namespace {
+
+// Version 1's fields, which version 2 takes too.
+JsonRequest& read_logs_request(JsonRequest& reader, LogsRequest& request) {
   LogOptions& log = request.log;
-  JsonRequest reader(json, "logs");
-  reader.optional("target", request.target)
+  return reader.optional("target", request.target)
       .optional("selector", request.selector)
       .optional("namespace", request.namespace_)
       .optional("container", request.container)
@@ -37,6 +38,23 @@ Result<LogsRequest> logs_request_from_json(const nlohmann::json& json) {
       .optional("exclude", log.exclude)
       .optional("max_streams", request.max_streams)
       .optional("buffer_lines", log.buffer_lines);
+}
+
+}  // namespace
+
+Result<LogsRequest> logs_request_from_json(const nlohmann::json& json) {
+  LogsRequest request;
+  JsonRequest reader(json, "logs");
+  if (auto read = read_logs_request(reader, request).finish(); !read) return fail(read.error());
+  return request;
+}
+
+Result<LogsRequestV2> logs_v2_request_from_json(const nlohmann::json& json) {
+  LogsRequestV2 request;
+  JsonRequest reader(json, "logs");
+  read_logs_request(reader, request.base)
+      .optional("json_fields", request.structured.json_fields)
+      .optional("output_template", request.structured.output_template);
   if (auto read = reader.finish(); !read) return fail(read.error());
   return request;
 }
@@ -106,6 +124,15 @@ JsonRunner logs_json_runner(std::shared_ptr<LogsOp> op) {
     auto request = logs_request_from_json(json);
     if (!request) return JsonRun::failed(request.error());
     request->cancel = cancel;
+    return stream_as_json(op->run(*request), log_event_json, logs_outcome_json, log_dropped_json);
+  };
+}
+
+JsonRunner logs_v2_json_runner(std::shared_ptr<LogsOpV2> op) {
+  return [op](const nlohmann::json& json, const CancelToken& cancel) -> JsonRun {
+    auto request = logs_v2_request_from_json(json);
+    if (!request) return JsonRun::failed(request.error());
+    request->base.cancel = cancel;
     return stream_as_json(op->run(*request), log_event_json, logs_outcome_json, log_dropped_json);
   };
 }

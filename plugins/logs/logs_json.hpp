@@ -14,16 +14,20 @@
 
 #include "orka/op.hpp"
 #include "orka/ops/logs.hpp"
+#include "orka/ops/logs_v2.hpp"
 
 namespace orka::streaming {
 
 OpDeclaration logs_declaration();
 Result<LogsRequest> logs_request_from_json(const nlohmann::json& request);
+// Version 2: version 1's fields and "json_fields": [...], "output_template".
+Result<LogsRequestV2> logs_v2_request_from_json(const nlohmann::json& request);
 nlohmann::json log_line_json(const LogChunk& chunk);
 nlohmann::json log_event_json(const LogEvent& event);
 nlohmann::json log_dropped_json(std::uint64_t count);
 nlohmann::json logs_outcome_json(const LogsOutcome& outcome);
 JsonRunner logs_json_runner(std::shared_ptr<LogsOp> op);
+JsonRunner logs_v2_json_runner(std::shared_ptr<LogsOpV2> op);
 
 // "... 1 line dropped ..." / "... 12 lines dropped ..."
 std::string dropped_marker(std::uint64_t count);

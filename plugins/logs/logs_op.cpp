@@ -378,10 +378,19 @@ std::vector<std::string> containers_for(const nlohmann::json& pod, const LogsReq
 }
 
 Stream<LogEvent, LogsOutcome> LogsOps::run(const LogsRequest& request) {
+  return run_structured(request, StructuredLogOptions{});
+}
+
+Stream<LogEvent, LogsOutcome> LogsOps::run_structured(const LogsRequest& request,
+                                                      const StructuredLogOptions& structured) {
   using Events = Stream<LogEvent, LogsOutcome>;
   if (auto valid = validate_logs_request(request); !valid) return Events::failed(valid.error());
   auto filter = LineFilter::compile(request.log.include, request.log.exclude);
   if (!filter) return Events::failed(filter.error());
+  auto structure = StructuredLines::compile(structured);
+  if (!structure) return Events::failed(structure.error());
+  if (!structure->empty())
+    filter->set_structured(std::make_shared<const StructuredLines>(std::move(*structure)));
   auto client = client_source_();
   if (!client) return Events::failed(client.error());
   const std::string namespace_ =

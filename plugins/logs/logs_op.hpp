@@ -17,6 +17,7 @@
 #include "orka/client.hpp"
 #include "orka/op.hpp"
 #include "orka/ops/logs.hpp"
+#include "orka/ops/logs_v2.hpp"
 
 namespace orka::streaming {
 
@@ -35,6 +36,9 @@ class LogsOps final : public LogsOp {
   // Resolving the target (and refusing more streams than max_streams) happens before run()
   // returns; its failure is the stream's error.
   Stream<LogEvent, LogsOutcome> run(const LogsRequest& request) override;
+  // Version 2's call: the same with the structured-log rules (version 1 runs it with none).
+  Stream<LogEvent, LogsOutcome> run_structured(const LogsRequest& request,
+                                               const StructuredLogOptions& structured);
 
   // How often the pods of a followed selector or workload are listed again.
   std::chrono::milliseconds pod_poll_interval{2000};
@@ -43,6 +47,19 @@ class LogsOps final : public LogsOp {
 
  private:
   ClientSource client_source_;
+};
+
+// The logs op's version 2 (orka/ops/logs_v2.hpp), provided beside version 1 by the same
+// implementation.
+class LogsOpsV2 final : public LogsOpV2 {
+ public:
+  explicit LogsOpsV2(std::shared_ptr<LogsOps> logs) : logs_(std::move(logs)) {}
+  Stream<LogEvent, LogsOutcome> run(const LogsRequestV2& request) override {
+    return logs_->run_structured(request.base, request.structured);
+  }
+
+ private:
+  std::shared_ptr<LogsOps> logs_;
 };
 
 }  // namespace orka::streaming

@@ -14,6 +14,12 @@ orka::Result<void> register_logs(orka::Registry& registry) {
                                                      orka::streaming::logs_json_runner(op));
       !provided)
     return provided;
+  // Version 2 (structured logs) beside version 1, which older callers keep using.
+  auto v2 = std::make_shared<orka::streaming::LogsOpsV2>(op);
+  if (auto provided = registry.provide<orka::LogsOpV2>(v2, orka::streaming::logs_declaration(),
+                                                       orka::streaming::logs_v2_json_runner(v2));
+      !provided)
+    return provided;
   return registry.add_command(orka::streaming::logs_command());
 }
 

@@ -508,6 +508,19 @@ write("logs", "log_lines", "out-of-order", "2024-05-01T10:00:05Z b\n2024-05-01T1
 write("logs", "log_lines", "offsets", "2024-05-01T10:00:00+02:00 x\n2024-05-01T08:00:00.000Z y\n")
 write("logs", "log_lines", "binary", b"\x00\x01\x02\n\xff\xfe 2024-05-01T10:00:00Z\n")
 
+# structured_lines: "TEMPLATE\0CONDITION\nCONDITION\0LINE", from the unit tests' and the
+# integration test's lines (tests/integration/fixtures/structured-logs.yaml).
+write("logs", "structured_lines", "filter-and-template",
+      "{{.level}} {{.http.status}} {{ .msg }}\0level=error\nhttp.status~^5\0"
+      '{"level":"error","msg":"db down","http":{"status":503,"path":"/api"},"n":2}')
+write("logs", "structured_lines", "dotted-key", '{{.n}}:{{.k8s\\.io/app}}\0k8s\\.io/app=store\0'
+      '{"level":"error","msg":"disk \\"full\\"","service":"web","k8s.io/app":"store","n":4}')
+write("logs", "structured_lines", "arrays-objects", '{{.tags}} {{.tags.1.b.0}} {{"{{"}}\0tags.0~^a\0'
+      '{"tags":["a",{"b":[1.50,2e3,null,true]}],"level":"info","level":"warn"}')
+write("logs", "structured_lines", "controls", '{{.msg}}\0msg~\0{"msg":"two\\nlines \\u001b[2J \\u009b1m"}')
+write("logs", "structured_lines", "deep", "{{.a}}\0a~.\0{\"a\":" + "[" * 70 + "1" + "]" * 70 + "}")
+write("logs", "structured_lines", "bad-template", "{{level}} {{.a..b}} {{\0level\0plain text")
+
 write("pf", "port_spec", "number", "8080")
 write("pf", "port_spec", "pair", "8080:80")
 write("pf", "port_spec", "free-named", ":http\0" + j(POD))

@@ -13,11 +13,13 @@ using namespace orka::streaming;
 
 namespace {
 
-// Records the request and answers with the scripted events.
-class RecordingLogs final : public LogsOp {
+// Records the request and answers with the scripted events. The command calls the logs op's
+// version 2; `seen` is its version 1 part.
+class RecordingLogs final : public LogsOpV2 {
  public:
-  Stream<LogEvent, LogsOutcome> run(const LogsRequest& request) override {
-    seen = request;
+  Stream<LogEvent, LogsOutcome> run(const LogsRequestV2& request) override {
+    seen = request.base;
+    seen_structured = request.structured;
     auto events = script;
     auto outcome = result;
     return Stream<LogEvent, LogsOutcome>::spawn(
@@ -27,12 +29,13 @@ class RecordingLogs final : public LogsOp {
         });
   }
   std::optional<LogsRequest> seen;
+  std::optional<StructuredLogOptions> seen_structured;
   std::vector<LogEvent> script;
   Result<LogsOutcome> result = LogsOutcome{1, 0};
 };
 
 orka::testing::CommandRun run(std::vector<std::string> args, RecordingLogs& op) {
-  return orka::testing::run_command<LogsOp>(logs_command(), op, std::move(args));
+  return orka::testing::run_command<LogsOpV2>(logs_command(), op, std::move(args));
 }
 
 LogEvent line(std::string pod, std::string text) {
@@ -242,4 +245,50 @@ TEST_CASE("a container's new instance: the marker in the stream's style, not a n
   CHECK(objects[2]["restart"] == 2);
   CHECK(objects[2]["marker"] == "--- container restarted (restart 2) ---");
   CHECK(objects[3]["line"] == "b");
+}
+
+TEST_CASE("structured-log flags become the version 2 request; -o json is --json") {
+  RecordingLogs op;
+  auto r = run({"web-1", "--json-field", "level=error", "--json-field", "http.status~^5",
+                "-o", "template={{.level}} {{.msg}}"},
+               op);
+  REQUIRE_MESSAGE(r.result, r.result.error().message);
+  REQUIRE(op.seen_structured);
+  CHECK(op.seen_structured->json_fields == std::vector<std::string>{"level=error", "http.status~^5"});
+  CHECK(op.seen_structured->output_template == "{{.level}} {{.msg}}");
+  CHECK_FALSE(op.seen->log.timestamps);
+
+  op.script = {line("web-1", "hello")};
+  auto json = run({"web-1", "-o", "json"}, op);
+  REQUIRE(json.result);
+  CHECK(op.seen->log.timestamps);  // as with --json
+  CHECK(json.out == "{\"container\":\"app\",\"line\":\"hello\",\"pod\":\"web-1\"}\n");
+  auto raw = run({"web-1", "--output", "raw"}, op);
+  REQUIRE(raw.result);
+  CHECK(raw.out == "hello\n");
+  CHECK(op.seen_structured->json_fields.empty());
+  CHECK(op.seen_structured->output_template.empty());
+}
+
+TEST_CASE("structured-log flag errors are usage errors in flag terms, before the op runs") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"web-1", "--json-field", "level"}, "--json-field \"level\" has neither = nor ~ after the key"},
+      {{"web-1", "--json-field", "a..b=1"}, "--json-field \"a..b=1\": the key has an empty segment"},
+      {{"web-1", "--json-field", "msg~(x"}, "--json-field \"msg~(x\": \"(x\" is not a valid regular expression"},
+      {{"web-1", "-o", "template={{.level"}, "-o/--output template has an unclosed {{ at column 1"},
+      {{"web-1", "-o", "template={{level}}"}, "-o/--output template {{level}} at column 1 is not a field reference"},
+      {{"web-1", "-o", "template="}, "-o/--output template= is empty"},
+      {{"web-1", "-o", "template"}, "-o/--output template needs the template after ="},
+      {{"web-1", "-o", "yaml"}, "-o/--output \"yaml\" is not an output format: use raw, json or template=TEXT"},
+  };
+  for (const auto& [args, message] : bad) {
+    CAPTURE(message);
+    RecordingLogs op;
+    auto r = run(args, op);
+    REQUIRE_FALSE(r.result);
+    CHECK(r.result.error().kind == ErrorKind::Usage);
+    CHECK(r.result.error().message.starts_with(message));
+    CHECK_FALSE(r.result.error().hint.empty());
+    CHECK_FALSE(op.seen);
+  }
 }

@@ -199,3 +199,84 @@ TEST_CASE("logs op: a pod and a container named cost one request, the log itself
   REQUIRE(client->stream_paths.size() == 1);
   CHECK(client->stream_paths[0] == "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app");
 }
+
+TEST_CASE("structured rules apply before the channel: lines they drop never count as dropped") {
+  // One read of 2000 lines, 1 of them matching, into a 1-line channel that drops its oldest.
+  std::string body;
+  for (int i = 0; i < 2000; ++i)
+    body += "2024-05-01T10:00:01Z {\"level\":\"" + std::string(i == 1500 ? "error" : "info") +
+            "\",\"n\":" + std::to_string(i) + "}\n";
+  auto read_tiny = [&](const LineFilter& filter) {
+    auto client = std::make_shared<FakeClient>();
+    client->streams.push_back(std::make_unique<ScriptedByteStream>(std::vector<std::string>{body}, false));
+    return Stream<LogEvent>::spawn(1, Overflow::DropOldest, CancelToken(),
+                                   [client, &filter](StreamWriter<LogEvent>& out) {
+                                     return stream_container_log(*client, "ns", "p", "", LogOptions{},
+                                                                 filter, out);
+                                   });
+  };
+  auto filter = LineFilter::compile({}, {});
+  REQUIRE(filter);
+  auto rules = StructuredLines::compile(StructuredLogOptions{{"level=error"}, "n={{.n}}"});
+  REQUIRE(rules);
+  filter->set_structured(std::make_shared<const StructuredLines>(std::move(*rules)));
+  // push_all queues a read's lines under one lock: a read of many lines into a 1-line channel
+  // drops all but the last, however fast the consumer is.
+  auto drained = [](Stream<LogEvent>& stream) {
+    std::pair<std::vector<std::string>, std::uint64_t> seen{{}, 0};
+    for (;;) {
+      auto r = stream.next();
+      seen.second += r.dropped_before;
+      if (!r) break;
+      seen.first.push_back(r.value->chunk.line);
+    }
+    REQUIRE(stream.finish());
+    return seen;
+  };
+  auto structured = read_tiny(*filter);
+  auto [lines, dropped] = drained(structured);
+  CHECK(lines == std::vector<std::string>{"n=1500"});
+  CHECK(dropped == 0);
+
+  auto everything = LineFilter::compile({}, {});
+  REQUIRE(everything);
+  auto unfiltered = read_tiny(*everything);
+  auto [all_lines, all_dropped] = drained(unfiltered);
+  CHECK(all_dropped > 0);  // the same log without the rules overflows the channel
+  CHECK(all_lines.size() + all_dropped == 2000);
+}
+
+TEST_CASE("logs op: version 2 applies the structured rules, version 1 delivers lines as they are") {
+  const std::string log = "2024-05-01T10:00:01Z {\"level\":\"info\",\"msg\":\"up\"}\n"
+                          "2024-05-01T10:00:02Z plain text\n"
+                          "2024-05-01T10:00:03Z {\"level\":\"error\",\"msg\":\"down\"}\n";
+  auto client = std::make_shared<FakeClient>();
+  for (int i = 0; i < 3; ++i)
+    client->streams.push_back(std::make_unique<ScriptedByteStream>(std::vector<std::string>{log}, false));
+  auto logs = std::make_shared<LogsOps>([client] { return Result<std::shared_ptr<Client>>(client); });
+  LogsOpsV2 v2(logs);
+  LogsRequest base;
+  base.namespace_ = "ns";
+  base.target = "web-1";
+  base.container = "app";
+  auto lines_from = [](Stream<LogEvent, LogsOutcome> stream) {
+    std::vector<std::string> lines;
+    while (auto event = stream.next())
+      if (event.value->type == LogEvent::Type::Line) lines.push_back(event.value->chunk.line);
+    REQUIRE(stream.finish());
+    return lines;
+  };
+  CHECK(lines_from(logs->run(base)) ==
+        std::vector<std::string>{R"({"level":"info","msg":"up"})", "plain text", R"({"level":"error","msg":"down"})"});
+  CHECK(lines_from(v2.run(LogsRequestV2{base, {{}, "{{.level}}: {{.msg}}"}})) ==
+        std::vector<std::string>{"info: up", "plain text", "error: down"});
+  CHECK(lines_from(v2.run(LogsRequestV2{base, {{"level=error"}, {}}})) ==
+        std::vector<std::string>{R"({"level":"error","msg":"down"})"});
+
+  // A bad rule is the op's field error, before any request.
+  auto bad = v2.run(LogsRequestV2{base, {{"level"}, {}}});
+  auto refused = bad.finish();
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().causes.at(0).field == "json_fields");
+  CHECK(client->stream_paths.size() == 3);
+}
