@@ -110,7 +110,7 @@ check "--context admin,dead: dead's failure names the context and the refused co
 "$ORKA" --kubeconfig "$CONTEXTS" -n "$NS" --context dead,admin ops logs multi -c main -f --tail 1 \
   >"$TMP/follow.out" 2>"$TMP/follow.err" &
 FOLLOW_PID=$!
-dead_reported() { grep -q '^error: context "dead"' "$TMP/follow.err"; }
+dead_reported() { grep -qs '^error: context "dead"' "$TMP/follow.err"; }  # -s: orka may not have opened it yet
 check "-f: dead's failure is reported while following" eventually 30 dead_reported
 after_failure=$(grep -c '^\[admin\] main: ' "$TMP/follow.out")
 more_lines() { [[ $(grep -c '^\[admin\] main: ' "$TMP/follow.out") -ge $((after_failure + 3)) ]]; }
