@@ -11,7 +11,7 @@ constexpr std::string_view kGlobalFlags =
     "global flags (accepted anywhere before `--`):\n"
     "  --kubeconfig FILE     use this kubeconfig file only (default: $KUBECONFIG, ~/.kube/config)\n"
     "  --context NAME        the kubeconfig context to use (default: $ORKA_CONTEXT, then the\n"
-    "                        kubeconfig's current-context)\n"
+    "                        kubeconfig's current-context; logs: several, NAME,NAME)\n"
     "  -n, --namespace NS    the namespace (default: $ORKA_NAMESPACE, the config file's for\n"
     "                        the context, the context's own, then \"default\")\n"
     "  -v, -vv, --v=N        print requests (1) and response bodies (2); secrets are masked\n"

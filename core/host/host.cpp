@@ -72,7 +72,8 @@ std::string plugin_owner(const PluginInfo& info) {
 
 class HostImpl final : public Host {
  public:
-  explicit HostImpl(HostOptions options) : options_(options), services_(std::move(options)) {
+  explicit HostImpl(HostOptions options)
+      : options_(options), services_(std::move(options), [this] { return loaded_plugin_files(); }) {
     commands_.add(core::make_caps_command(), kHostOwner);
   }
 
@@ -102,6 +103,12 @@ class HostImpl final : public Host {
     attempted_[key] = Attempt{plugins_.size(), std::nullopt};
     plugins_.push_back(std::move(*outcome));
     return plugins_.back();
+  }
+
+  std::vector<std::string> loaded_plugin_files() const {
+    std::vector<std::string> files;
+    for (const auto& plugin : plugins_) files.push_back(plugin.path);
+    return files;
   }
 
   std::vector<std::string> plugin_search_path() const override {

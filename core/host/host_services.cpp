@@ -11,6 +11,7 @@
 
 #include "discovery/discovery_client.hpp"
 #include "kubeconfig/kubeconfig.hpp"
+#include "kubeconfig/kubeconfig_contexts.hpp"
 #include "orka/object_names.hpp"
 #include "transport/http_client.hpp"
 
@@ -22,7 +23,45 @@ ContextNamespaces::~ContextNamespaces() = default;
 
 namespace orka::core {
 
-HostServices::HostServices(HostOptions options) : options_(std::move(options)) {}
+namespace {
+
+std::optional<std::string> process_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+HostServices::HostServices(HostOptions options,
+                           std::function<std::vector<std::string>()> loaded_plugins)
+    : options_(std::move(options)), loaded_plugins_(std::move(loaded_plugins)) {}
+
+Result<KubeconfigContexts> HostServices::kubeconfig_contexts() {
+  return load_kubeconfig_contexts(options_.kubeconfig, process_environment);
+}
+
+Result<std::shared_ptr<Ops>> HostServices::ops_for_context(const std::string& context) {
+  if (context.empty()) return fail(ErrorKind::Invalid, "a context's ops need the context's name");
+  HostOptions options = options_;
+  options.context = context;
+  // Exactly the plugin files this host loaded, not a fresh search: the same ops everywhere.
+  options.plugin_paths.clear();
+  options.use_env_plugin_path = false;
+  options.use_default_plugin_dir = false;
+  std::shared_ptr<Host> host = Host::create(std::move(options));
+  // The config file's namespace per context (no -n) holds in every context's host too.
+  if (auto* namespaces = dynamic_cast<ContextNamespaces*>(&host->services())) {
+    std::lock_guard lock(mutex_);
+    namespaces->set_context_namespaces(context_namespaces_);
+  }
+  // A file that loaded here loads there (plugins are never unloaded); one that does not is in
+  // that host's load_errors(), and an op it would have provided reports itself missing.
+  if (loaded_plugins_)
+    for (const auto& path : loaded_plugins_()) (void)host->load_plugin(path);
+  Ops& ops = host->ops();
+  return std::shared_ptr<Ops>(std::move(host), &ops);  // the Ops keeps its host alive
+}
 
 void HostServices::set_context_namespaces(std::map<std::string, std::string> by_context) {
   std::lock_guard lock(mutex_);
@@ -82,11 +121,7 @@ Result<const RestConfig*> HostServices::rest_config_locked() {
     load.explicit_path = options_.kubeconfig;
     load.context = options_.context;
     load.namespace_ = options_.namespace_;
-    load.getenv = [](const std::string& name) -> std::optional<std::string> {
-      const char* value = std::getenv(name.c_str());
-      if (value == nullptr) return std::nullopt;
-      return std::string(value);
-    };
+    load.getenv = process_environment;
     auto loaded = load_rest_config(load);
     if (!loaded) return std::unexpected(loaded.error());
     for (const auto& warning : loaded->warnings) log(0, "warning: " + warning);

@@ -2,24 +2,29 @@
 // is loaded, the HTTPS client built and discovery created on first use, then cached.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "discovery/discovery_disk_cache.hpp"
 #include "kubeconfig/rest_config.hpp"
 #include "orka/context_namespaces.hpp"
+#include "orka/contexts.hpp"
 #include "orka/host.hpp"
 #include "orka/services.hpp"
 
 namespace orka::core {
 
-class HostServices final : public Services, public ContextNamespaces {
+// Also HostContexts (contexts.hpp): the kubeconfig's contexts and a host per context.
+class HostServices final : public Services, public ContextNamespaces, public HostContexts {
  public:
-  explicit HostServices(HostOptions options);
+  // `loaded_plugins` lists the plugin files the host has loaded (what a context's host loads).
+  HostServices(HostOptions options, std::function<std::vector<std::string>()> loaded_plugins);
 
   Result<std::shared_ptr<Client>> client() override;
   Result<std::shared_ptr<Discovery>> discovery() override;
@@ -29,6 +34,10 @@ class HostServices final : public Services, public ContextNamespaces {
   Result<ServerVersion> server_version(const CancelToken& cancel) override;
 
   void set_context_namespaces(std::map<std::string, std::string> by_context) override;
+
+  std::optional<std::string> context_option() const override { return options_.context; }
+  Result<KubeconfigContexts> kubeconfig_contexts() override;
+  Result<std::shared_ptr<Ops>> ops_for_context(const std::string& context) override;
 
   // Replaces the client (and forgets discovery built on the previous one).
   void set_client(std::shared_ptr<Client> client);
@@ -40,6 +49,7 @@ class HostServices final : public Services, public ContextNamespaces {
   std::optional<DiscoveryDiskCache> discovery_disk_cache_locked() const;
 
   const HostOptions options_;
+  const std::function<std::vector<std::string>()> loaded_plugins_;
   std::mutex mutex_;
   std::map<std::string, std::string> context_namespaces_;  // used when no -n is given
   std::optional<RestConfig> rest_config_;  // cached once loaded; a failed load is retried

@@ -226,8 +226,11 @@ Result<RestConfig> resolve(const KubeconfigDocument& merged, const KubeconfigLoa
             "context \"{}\"{} not found in {} ({})", context_name,
             overridden ? "" : fmt::format(" (current-context in {})", merged.current_context_file),
             files, available_names(merged.contexts, "contexts")),
-        overridden ? "pass one of the available context names to --context"
-                   : "fix current-context, or pass --context NAME");
+        !overridden ? "fix current-context, or pass --context NAME"
+        : context_name.find(',') != std::string::npos
+            ? "several contexts at once (--context a,b) are for `orka ops logs`; other ops "
+              "take one context"
+            : "pass one of the available context names to --context");
   const ContextEntry& context = context_it->second;
 
   RestConfig config;
@@ -280,20 +283,9 @@ Result<RestConfig> load_rest_config_unguarded(const KubeconfigLoadOptions& optio
     return value ? std::optional<std::string>(value) : std::nullopt;
   });
   const KubeconfigSources sources = locate_kubeconfig_files(options.explicit_path, getenv);
-  if (sources.explicit_file && sources.existing.empty())
-    return fail(ErrorKind::NotFound,
-                fmt::format("kubeconfig file {} (from --kubeconfig) does not exist or is not a "
-                            "regular file",
-                            sources.searched.front()),
-                "check the path passed to --kubeconfig");
-
-  std::vector<KubeconfigDocument> documents;
-  for (const auto& file : sources.existing) {
-    auto document = parse_kubeconfig_file(file);
-    if (!document) return fail(document.error());
-    documents.push_back(std::move(*document));
-  }
-  const KubeconfigDocument merged = merge_kubeconfigs(documents);
+  auto read = read_merged_kubeconfig(sources);
+  if (!read) return fail(read.error());
+  const KubeconfigDocument& merged = *read;
 
   // Like client-go: with no usable kubeconfig (and no --kubeconfig), a pod uses its service
   // account.

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "kubeconfig/file_access.hpp"
+#include "kubeconfig/kubeconfig_parser.hpp"
 
 namespace orka::core {
 namespace {
@@ -66,6 +69,22 @@ KubeconfigDocument merge_kubeconfigs(const std::vector<KubeconfigDocument>& docu
     }
   }
   return merged;
+}
+
+Result<KubeconfigDocument> read_merged_kubeconfig(const KubeconfigSources& sources) {
+  if (sources.explicit_file && sources.existing.empty())
+    return fail(ErrorKind::NotFound,
+                fmt::format("kubeconfig file {} (from --kubeconfig) does not exist or is not a "
+                            "regular file",
+                            sources.searched.front()),
+                "check the path passed to --kubeconfig");
+  std::vector<KubeconfigDocument> documents;
+  for (const auto& file : sources.existing) {
+    auto document = parse_kubeconfig_file(file);
+    if (!document) return fail(document.error());
+    documents.push_back(std::move(*document));
+  }
+  return merge_kubeconfigs(documents);
 }
 
 }  // namespace orka::core

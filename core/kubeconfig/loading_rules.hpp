@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kubeconfig/kubeconfig_model.hpp"
+#include "orka/error.hpp"
 
 namespace orka::core {
 
@@ -27,5 +28,9 @@ KubeconfigSources locate_kubeconfig_files(const std::optional<std::string>& expl
 // The first file to define a cluster/user/context name wins that whole entry, and the first
 // file to set current-context wins it; later files only add names not seen before.
 KubeconfigDocument merge_kubeconfigs(const std::vector<KubeconfigDocument>& documents);
+
+// Parses every existing file of `sources` and merges them (an explicit file that does not exist
+// is NotFound; no files at all is an empty document).
+Result<KubeconfigDocument> read_merged_kubeconfig(const KubeconfigSources& sources);
 
 }  // namespace orka::core

@@ -1,5 +1,6 @@
 // The contexts a kubeconfig offers, read without any request and without touching a credential:
-// what shell completion lists for --context, and who a cached list of names belongs to.
+// what shell completion lists for --context, who a cached list of names belongs to, and what
+// `--context a,b` / `--all-contexts` fan out over (contexts.hpp).
 #pragma once
 
 #include <optional>
@@ -24,6 +25,12 @@ struct KubeconfigContexts {
   std::vector<std::string> files;            // the files read, highest precedence first
   std::vector<KubeconfigContext> contexts;   // sorted by name
   std::string current_context;
+
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& context : contexts) out.push_back(context.name);
+    return out;
+  }
 
   // `name`, or the current context when `name` is empty; nullptr when there is no such context.
   const KubeconfigContext* find(const std::string& name) const {

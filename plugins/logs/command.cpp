@@ -1,7 +1,9 @@
 // `orka ops logs POD|TYPE/NAME|-l SELECTOR [flags]`: flags → LogsRequest → the logs op → the
 // printer (prefixes, timestamps, highlights, JSON Lines) on stdout; what happens to each stream
 // on stderr.
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -12,8 +14,10 @@
 #include "logs_json.hpp"
 #include "logs_op.hpp"
 #include "orka/command_shape.hpp"
+#include "orka/contexts.hpp"
 #include "orka/duration.hpp"
 #include "orka/output.hpp"
+#include "orka/over_contexts.hpp"
 #include "orka/pod_targets.hpp"
 #include "structured_flags.hpp"
 
@@ -42,19 +46,104 @@ auto receive_in_runs(Poll poll, Wait wait, LogPrinter& printer) {
   return wait();
 }
 
+// What each event of the op does: a line (or a restart marker) to the printer, and what happens
+// to a stream to stderr — or everything to stdout as JSON. `context` names the context an event
+// came from when logs run over several contexts, else it is empty.
+class EventOutput {
+ public:
+  EventOutput(LogPrinter& printer, std::ostream& err, bool json, std::optional<bool> prefix,
+              bool many)
+      : printer_(printer), err_(err), json_(json), prefix_(prefix), many_(many) {}
+
+  void print(const LogEvent& event, const std::string& context) {
+    printer_.set_context(context);
+    if (event.type == LogEvent::Type::Line) {
+      decide_prefix();
+      printer_.line(event.chunk);
+      return;
+    }
+    const bool restarted = event.type == LogEvent::Type::StreamStarted && event.count > 0;
+    if (restarted && !json_) {  // a new instance of a stream already counted
+      decide_prefix();
+      printer_.restarted(event.count, event.chunk.pod, event.chunk.container);
+      return;
+    }
+    if (event.type == LogEvent::Type::StreamStarted && !restarted)
+      most_started_ = std::max(most_started_, ++started_[context]);
+    if (json_) {
+      printer_.json_event(log_event_json(event));
+      return;
+    }
+    const std::string where = context.empty() ? std::string() : "[" + context + "] ";
+    switch (event.type) {
+      case LogEvent::Type::NoPods:
+        err_ << where << event.chunk.line << '\n';
+        break;
+      case LogEvent::Type::NotFollowed:
+        err_ << fmt::format("warning: {}not following {}/{}: --max-streams {} reached\n", where,
+                            event.chunk.pod, event.chunk.container, event.count);
+        break;
+      case LogEvent::Type::StreamFailed:
+        // One stream of many: the others go on; the error comes again at the end.
+        if ((many_ || most_started_ > 1 || !context.empty()) && event.error)
+          err_ << fmt::format("warning: {}{}/{}: {}\n", where, event.chunk.pod,
+                              event.chunk.container, event.error->message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // A context whose op failed (logs over several contexts): said at once, the others go on.
+  void context_failed(const std::string& context, const Error& error) {
+    if (json_) {
+      printer_.set_context(context);
+      printer_.json_event({{"event", "context_failed"},
+                           {"error", error.message},
+                           {"kind", std::string(to_string(error.kind))}});
+      return;
+    }
+    printer_.flush();  // the lines before the failure come first
+    err_ << describe(context_error(context, error)) << '\n';
+    err_.flush();
+  }
+
+ private:
+  // Whether lines carry [pod/container], decided at the first line: more than one stream can
+  // appear (a selector, a workload) or has already (in any one context).
+  void decide_prefix() {
+    if (prefix_decided_) return;
+    printer_.set_prefix(prefix_.value_or(many_ || most_started_ > 1));
+    prefix_decided_ = true;
+  }
+
+  LogPrinter& printer_;
+  std::ostream& err_;
+  const bool json_;
+  const std::optional<bool> prefix_;
+  const bool many_;
+  std::map<std::string, std::size_t> started_;  // streams begun, per context
+  std::size_t most_started_ = 0;
+  bool prefix_decided_ = false;
+};
+
 struct LogsCommand {
   LogsRequest request;
   StructuredLogOptions structured;  // the logs op's version 2
   std::optional<bool> prefix;  // unset: on when more than one stream can appear
   std::vector<std::string> highlight;
   bool json = false;
+  // Logs over several contexts (--context a,b, --all-contexts); empty: the host's one context.
+  std::vector<std::string> contexts;
+  HostContexts* host_contexts = nullptr;
 
   static CommandInfo info() {
     return {"logs",
             {},
             "Print and follow container logs (pods, workloads, selectors)",
             "orka ops logs POD|TYPE/NAME|-l SELECTOR [-c CONTAINER] [-f] [flags]",
-            "JSON Lines: {pod, container, timestamp, line}; stream events carry \"event\""};
+            "JSON Lines: {pod, container, timestamp, line}; stream events carry \"event\"; over "
+            "several contexts every object carries \"context\""};
   }
   static void add_flags(cxxopts::OptionAdder add) {
     // clang-format off
@@ -73,6 +162,7 @@ struct LogsCommand {
        ("include", "only lines matching this RE2 pattern (repeatable)", cxxopts::value<std::string>())
        ("exclude", "drop lines matching this RE2 pattern (repeatable)", cxxopts::value<std::string>())
        ("highlight", "colour matches of this RE2 pattern (repeatable; on a terminal)", cxxopts::value<std::string>())
+       ("all-contexts", "every context of the kubeconfig at once (several with --context a,b)")
        ("max-streams", "most log streams at once", cxxopts::value<std::size_t>()->default_value(std::to_string(kDefaultMaxLogStreams)))
        ("buffer-lines", "lines kept while output lags", cxxopts::value<std::size_t>()->default_value("10000"));
     // clang-format on
@@ -92,9 +182,10 @@ struct LogsCommand {
     return structured_flag_for(field);
   }
 
-  Result<void> complete(const CommandArgs& args, CommandContext&) {
+  Result<void> complete(const CommandArgs& args, CommandContext& ctx) {
     const auto& r = args.flags;
     json = args.json;
+    if (auto chosen = choose_contexts(r.count("all-contexts") > 0, ctx); !chosen) return chosen;
     if (args.positional.size() > 1)
       return fail(ErrorKind::Usage,
                   fmt::format("one target expected, got {}: {}", args.positional.size(),
@@ -144,6 +235,26 @@ struct LogsCommand {
     return {};
   }
 
+  // The contexts to read from at once: --all-contexts, or the global --context naming several;
+  // every name is checked against the kubeconfig before anything starts.
+  Result<void> choose_contexts(bool all, CommandContext& ctx) {
+    host_contexts = dynamic_cast<HostContexts*>(&ctx.services);
+    if (host_contexts == nullptr) {
+      if (!all) return {};
+      return fail(ErrorKind::Unsupported,
+                  "--all-contexts: this host cannot run logs over several contexts",
+                  "use orka 0.2 or later, or one --context at a time");
+    }
+    const auto option = host_contexts->context_option();
+    if (!all && (!option || option->find(',') == std::string::npos)) return {};
+    auto known = host_contexts->kubeconfig_contexts();
+    if (!known) return fail(known.error());
+    auto chosen = contexts_to_fan_out(option, all, *known);
+    if (!chosen) return fail(chosen.error());
+    contexts = std::move(*chosen);
+    return {};
+  }
+
   Result<void> validate() const {
     if (auto valid = validate_logs_request(request); !valid) return valid;
     if (auto filter = LineFilter::compile(request.log.include, request.log.exclude); !filter)
@@ -166,61 +277,62 @@ struct LogsCommand {
     print.json = json;
     print.colour = !json && colour_wanted(ctx.out_is_tty);
     if (auto colours = Highlighter::compile(highlight)) print.highlight = std::move(*colours);
-    const bool many = selects_many();
     LogPrinter printer(ctx.out, std::move(print));
+    EventOutput output(printer, ctx.err, json, prefix, selects_many());
+    if (!contexts.empty()) return run_over_contexts(ctx, printer, output);
     request.cancel = ctx.cancel;
     auto events = ctx.ops.run<LogsOpV2>(LogsRequestV2{request, structured});
     auto stop = ctx.cancel.on_cancel([&events] { events.cancel(); });
-
-    std::size_t started = 0;
-    bool prefix_decided = false;
     for (;;) {
       auto received = receive_in_runs([&] { return events.next_for(std::chrono::milliseconds(0)); },
                                       [&] { return events.next(); }, printer);
       if (received.dropped_before > 0) printer.dropped(received.dropped_before, {}, {});
       if (!received) break;
-      const LogEvent& event = *received.value;
-      auto decide_prefix = [&] {
-        if (prefix_decided) return;
-        printer.set_prefix(prefix.value_or(many || started > 1));
-        prefix_decided = true;
-      };
-      if (event.type == LogEvent::Type::Line) {
-        decide_prefix();
-        printer.line(event.chunk);
-        continue;
+      output.print(*received.value, {});
+    }
+    printer.flush();
+    return ended(events.finish(), ctx);
+  }
+
+  // The same op in every context at once, each through its own host (its own Client,
+  // credentials and transport); a context that fails is said at once and the others go on.
+  Result<int> run_over_contexts(CommandContext& ctx, LogPrinter& printer, EventOutput& output) {
+    std::vector<ContextOps> targets;
+    for (const auto& context : contexts) {
+      auto ops = host_contexts->ops_for_context(context);
+      if (!ops) return fail(context_error(context, ops.error()));
+      targets.push_back(ContextOps{context, std::move(*ops)});
+    }
+    auto events = orka::run_over_contexts<LogsOpV2>(std::move(targets), LogsRequestV2{request, structured},
+                                                    request.log.buffer_lines);
+    auto stop = ctx.cancel.on_cancel([&events] { events.cancel(); });
+    for (;;) {
+      auto received = receive_in_runs([&] { return events.next_for(std::chrono::milliseconds(0)); },
+                                      [&] { return events.next(); }, printer);
+      if (received.dropped_before > 0) {  // lost where the contexts merge
+        printer.set_context({});
+        printer.dropped(received.dropped_before, {}, {});
       }
-      const bool restarted = event.type == LogEvent::Type::StreamStarted && event.count > 0;
-      if (restarted && !json) {  // a new instance of a stream already counted
-        decide_prefix();
-        printer.restarted(event.count, event.chunk.pod, event.chunk.container);
-        continue;
+      if (!received) break;
+      const auto& item = *received.value;
+      if (item.dropped_before > 0) {  // lost in that context's own queue
+        printer.set_context(item.context);
+        printer.dropped(item.dropped_before, {}, {});
       }
-      if (event.type == LogEvent::Type::StreamStarted && !restarted) ++started;
-      if (json) {
-        printer.json_event(log_event_json(event));
-        continue;
-      }
-      switch (event.type) {
-        case LogEvent::Type::NoPods:
-          ctx.err << event.chunk.line << '\n';
-          break;
-        case LogEvent::Type::NotFollowed:
-          ctx.err << fmt::format("warning: not following {}/{}: --max-streams {} reached\n",
-                                 event.chunk.pod, event.chunk.container, event.count);
-          break;
-        case LogEvent::Type::StreamFailed:
-          // One stream of many: the others go on; the error comes again at the end.
-          if ((many || started > 1) && event.error)
-            ctx.err << fmt::format("warning: {}/{}: {}\n", event.chunk.pod, event.chunk.container,
-                                   event.error->message);
-          break;
-        default:
-          break;
-      }
+      using Type = ContextEvent<LogEvent>::Type;
+      if (item.type == Type::Event)
+        output.print(item.event, item.context);
+      else if (item.type == Type::ContextFailed && item.error && !ctx.cancel.cancelled())
+        output.context_failed(item.context, *item.error);
     }
     printer.flush();
     auto outcome = events.finish();
+    if (!outcome) return ended(std::unexpected(outcome.error()), ctx);
+    return ended(LogsOutcome{}, ctx);
+  }
+
+  // The exit: the op's error (with a hint for too many streams), cancelled, or 0.
+  static Result<int> ended(Result<LogsOutcome> outcome, CommandContext& ctx) {
     if (!outcome) {
       Error error = outcome.error();
       if (error.reason == kTooManyLogStreams)

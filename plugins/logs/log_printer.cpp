@@ -34,6 +34,16 @@ void LogPrinter::append_prefix(std::string_view pod, std::string_view container)
   buffer_.append(last_prefix_);
 }
 
+void LogPrinter::set_context(std::string_view context) {
+  if (context == context_) return;
+  context_.assign(context);
+  context_prefix_.clear();
+  if (!context.empty())
+    context_prefix_ = colourize("[" + context_ + "]", colour_for(context_), options_.colour) + " ";
+}
+
+void LogPrinter::append_context() { buffer_.append(context_prefix_); }
+
 void LogPrinter::note_first_held() {
   if (buffer_.empty()) held_since_ = std::chrono::steady_clock::now();
 }
@@ -44,6 +54,7 @@ void LogPrinter::line(const LogChunk& chunk) {
     json_event(log_line_json(chunk));
     return;
   }
+  append_context();
   if (options_.prefix) append_prefix(chunk.pod, chunk.container);
   if (options_.timestamps && !chunk.timestamp.empty()) {
     buffer_.append(chunk.timestamp);
@@ -64,9 +75,11 @@ void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_
     nlohmann::json object = log_dropped_json(count);
     if (!pod.empty()) object["pod"] = pod;
     if (!container.empty()) object["container"] = container;
+    if (!context_.empty()) object["context"] = context_;
     buffer_.append(object.dump());
     buffer_.push_back('\n');
   } else {
+    append_context();
     if (options_.prefix && !pod.empty()) append_prefix(pod, container);
     buffer_.append(colourize(dropped_marker(count), Colour::Yellow, options_.colour));
     buffer_.push_back('\n');
@@ -76,6 +89,7 @@ void LogPrinter::dropped(std::uint64_t count, std::string_view pod, std::string_
 
 void LogPrinter::restarted(std::uint64_t restarts, std::string_view pod, std::string_view container) {
   note_first_held();
+  append_context();
   if (options_.prefix) append_prefix(pod, container);
   buffer_.append(colourize(restart_marker(restarts), Colour::Yellow, options_.colour));
   buffer_.push_back('\n');
@@ -84,7 +98,13 @@ void LogPrinter::restarted(std::uint64_t restarts, std::string_view pod, std::st
 
 void LogPrinter::json_event(const nlohmann::json& object) {
   note_first_held();
-  buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (!context_.empty() && object.is_object()) {
+    nlohmann::json in_context = object;
+    in_context["context"] = context_;
+    buffer_.append(in_context.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    buffer_.append(object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
   buffer_.push_back('\n');
   write_if_full();
 }

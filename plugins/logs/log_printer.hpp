@@ -31,6 +31,9 @@ class LogPrinter {
 
   // Whether lines carry [pod/container]; decided once the streams are known.
   void set_prefix(bool prefix) { options_.prefix = prefix; }
+  // The context (logs over several contexts) of what is printed next: `[context] ` before
+  // everything else on a line, a "context" field in JSON. Empty: none.
+  void set_context(std::string_view context);
 
   void line(const LogChunk& chunk);
   // An event that is not a line, for --json (a human sees them on stderr instead).
@@ -48,6 +51,7 @@ class LogPrinter {
 
  private:
   void append_prefix(std::string_view pod, std::string_view container);
+  void append_context();
   void write_if_full();
   void note_first_held();
 
@@ -59,6 +63,8 @@ class LogPrinter {
   std::string last_pod_;
   std::string last_container_;
   std::string last_prefix_;
+  std::string context_;
+  std::string context_prefix_;  // context_ bracketed and coloured, built once per change
 };
 
 }  // namespace orka::streaming

@@ -8,6 +8,7 @@
 
 #include "mock_client.hpp"
 #include "isolated_host.hpp"
+#include "orka/contexts.hpp"
 #include "orka/host.hpp"
 #include "orka/ops.hpp"
 #include "orka_hello/hello_op.hpp"
@@ -299,4 +300,45 @@ TEST_CASE("version and names") {
   CHECK(orka::ForwardOp::kId.name == "pf");
   CHECK(orka::to_string(orka::ForwardEvent::Type::ConnectionError) == "connection_error");
   CHECK(orka::to_string(orka::LogEvent::Type::StreamFailed) == "stream_failed");
+}
+
+TEST_CASE("embedding: the host's contexts — every context of the kubeconfig, and ops per context") {
+  orka::testing::TempDir dir;
+  const auto kubeconfig = dir.path() / "kubeconfig";
+  std::ofstream(kubeconfig) << R"(apiVersion: v1
+kind: Config
+current-context: a
+clusters:
+- name: c
+  cluster: {server: "https://127.0.0.1:1"}
+contexts:
+- name: a
+  context: {cluster: c, namespace: ns-a}
+- name: b
+  context: {cluster: c, namespace: ns-b}
+)";
+  orka::HostOptions options;
+  options.kubeconfig = kubeconfig.string();
+  options.context = "a,b";
+  options.use_env_plugin_path = false;
+  options.use_default_plugin_dir = false;
+  auto host = orka::Host::create(options);
+  REQUIRE(host->load_plugin(orka::testing::fixture("hello")));
+
+  auto* contexts = dynamic_cast<orka::HostContexts*>(&host->services());
+  REQUIRE(contexts != nullptr);
+  CHECK(contexts->context_option() == std::optional<std::string>("a,b"));
+  auto known = contexts->kubeconfig_contexts();
+  REQUIRE_MESSAGE(known.has_value(), (known ? "" : known.error().message));
+  CHECK(known->names() == std::vector<std::string>{"a", "b"});
+  CHECK(known->current_context == "a");
+
+  // Each context's host reads its own context (here: its namespace) and holds the same plugins.
+  for (const std::string name : {"a", "b"}) {
+    auto ops = contexts->ops_for_context(name);
+    REQUIRE_MESSAGE(ops.has_value(), (ops ? "" : ops.error().message));
+    auto outcome = (*ops)->run<orka_hello::HelloOp>(orka_hello::HelloRequest{});
+    REQUIRE_MESSAGE(outcome.has_value(), (outcome ? "" : outcome.error().message));
+    CHECK(outcome->greeting == "hello, world! (namespace ns-" + name + ")");
+  }
 }

@@ -1,6 +1,7 @@
 // Which files are read, how they merge, overrides and relative path resolution.
 #include <doctest/doctest.h>
 
+#include "kubeconfig/kubeconfig_contexts.hpp"
 #include "kubeconfig_fixture.hpp"
 
 using namespace orka::core;
@@ -98,6 +99,45 @@ TEST_CASE("KUBECONFIG merge: the first file to set a name or current-context win
     CHECK(config->server == "https://b.example:6443");
     CHECK(config->tls_server_name == "b-name");
   }
+}
+
+TEST_CASE("the contexts of the merged kubeconfig: every file's names, sorted; no credential read") {
+  TempDir dir;
+  const auto a = dir.write("a.yaml", kFileA);
+  const auto b = dir.write("b.yaml", kFileB);
+  const auto broken_user = dir.write("c.yaml", R"(contexts:
+- name: c
+  context: {cluster: nowhere, user: no-such-user}
+users:
+- name: no-such-user
+  user: {client-certificate: /does/not/exist.crt, client-key: /does/not/exist.key}
+)");
+  FakeEnv env;
+  env.values["KUBECONFIG"] = b + ":" + a + ":" + broken_user;
+  auto contexts = load_kubeconfig_contexts(std::nullopt, env.lookup());
+  REQUIRE_MESSAGE(contexts.has_value(), contexts.error().message);
+  CHECK(contexts->names() == std::vector<std::string>{"a", "b", "both", "c"});
+  CHECK(contexts->current_context == "b");
+  CHECK(contexts->files == std::vector<std::string>{b, a, broken_user});
+
+  auto only_a = load_kubeconfig_contexts(a, env.lookup());  // --kubeconfig: that file only
+  REQUIRE(only_a);
+  CHECK(only_a->names() == std::vector<std::string>{"a", "both"});
+  auto missing = load_kubeconfig_contexts(dir.str("missing.yaml"), env.lookup());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().kind == orka::ErrorKind::NotFound);
+}
+
+TEST_CASE("--context a,b on an op that takes one context says that several are for logs") {
+  TempDir dir;
+  FakeEnv env;
+  env.values["KUBECONFIG"] = dir.write("a.yaml", kFileA);
+  auto options = options_with(env, dir);
+  options.context = "a,both";
+  auto config = load_rest_config(options);
+  REQUIRE_FALSE(config);
+  CHECK(config.error().message.find("context \"a,both\"") != std::string::npos);
+  CHECK(config.error().hint.find("orka ops logs") != std::string::npos);
 }
 
 TEST_CASE("a later file supplies current-context when earlier files do not set it") {

@@ -7,8 +7,11 @@
 #include "logs_command.hpp"
 #include "logs_op.hpp"
 #include "command_run.hpp"
+#include "scripted_log_events.hpp"
 
 using namespace orka;
+using orka::testing::line;
+using orka::testing::started;
 using namespace orka::streaming;
 
 namespace {
@@ -36,18 +39,6 @@ class RecordingLogs final : public LogsOpV2 {
 
 orka::testing::CommandRun run(std::vector<std::string> args, RecordingLogs& op) {
   return orka::testing::run_command<LogsOpV2>(logs_command(), op, std::move(args));
-}
-
-LogEvent line(std::string pod, std::string text) {
-  LogEvent event;
-  event.chunk = LogChunk{std::move(pod), "app", "", std::move(text)};
-  return event;
-}
-
-LogEvent started(std::string pod) {
-  LogEvent event = line(std::move(pod), "");
-  event.type = LogEvent::Type::StreamStarted;
-  return event;
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ class TestOps final : public Ops {
 };
 
 // Services for commands that only call ops: every cluster-facing service is refused.
-class NoClusterServices final : public Services {
+class NoClusterServices : public Services {
  public:
   Result<std::shared_ptr<Client>> client() override { return refused(); }
   Result<std::shared_ptr<Discovery>> discovery() override { return refused(); }
