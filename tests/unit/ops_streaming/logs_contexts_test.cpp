@@ -12,6 +12,7 @@
 
 #include "logs_command.hpp"
 #include "orka/contexts.hpp"
+#include "orka/ops/logs_v2.hpp"
 #include "orka/over_contexts.hpp"
 #include "test_ops.hpp"
 #include "scripted_log_events.hpp"
@@ -99,9 +100,21 @@ class ScriptedLogs final : public LogsOp {
   std::optional<Error> refusal;
 };
 
+// Version 2 (what the command calls) played by the same script: the fan-out passes the
+// structured options along untouched, so only the base request matters here.
+class ScriptedLogsV2 final : public LogsOpV2 {
+ public:
+  explicit ScriptedLogsV2(ScriptedLogs& v1) : v1_(v1) {}
+  Stream<LogEvent, LogsOutcome> run(const LogsRequestV2& request) override { return v1_.run(request.base); }
+
+ private:
+  ScriptedLogs& v1_;
+};
+
 std::shared_ptr<Ops> ops_with(ScriptedLogs& op) {
   auto ops = std::make_shared<orka::testing::TestOps>();
   ops->add<LogsOp>(std::shared_ptr<LogsOp>(&op, [](LogsOp*) {}));
+  ops->add<LogsOpV2>(std::make_shared<ScriptedLogsV2>(op));
   return ops;
 }
 
