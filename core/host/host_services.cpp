@@ -23,22 +23,13 @@ ContextNamespaces::~ContextNamespaces() = default;
 
 namespace orka::core {
 
-namespace {
-
-std::optional<std::string> process_environment(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
-}  // namespace
 
 HostServices::HostServices(HostOptions options,
                            std::function<std::vector<std::string>()> loaded_plugins)
     : options_(std::move(options)), loaded_plugins_(std::move(loaded_plugins)) {}
 
 Result<KubeconfigContexts> HostServices::kubeconfig_contexts() {
-  return load_kubeconfig_contexts(options_.kubeconfig, process_environment);
+  return load_kubeconfig_contexts(options_.kubeconfig, process_getenv);
 }
 
 Result<std::shared_ptr<Ops>> HostServices::ops_for_context(const std::string& context) {
@@ -121,7 +112,7 @@ Result<const RestConfig*> HostServices::rest_config_locked() {
     load.explicit_path = options_.kubeconfig;
     load.context = options_.context;
     load.namespace_ = options_.namespace_;
-    load.getenv = process_environment;
+    load.getenv = process_getenv;
     auto loaded = load_rest_config(load);
     if (!loaded) return std::unexpected(loaded.error());
     for (const auto& warning : loaded->warnings) log(0, "warning: " + warning);

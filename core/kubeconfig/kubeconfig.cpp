@@ -278,10 +278,7 @@ Result<RestConfig> resolve(const KubeconfigDocument& merged, const KubeconfigLoa
 }
 
 Result<RestConfig> load_rest_config_unguarded(const KubeconfigLoadOptions& options) {
-  const EnvLookup getenv = options.getenv ? options.getenv : EnvLookup([](const std::string& name) {
-    const char* value = std::getenv(name.c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  });
+  const EnvLookup getenv = options.getenv ? options.getenv : EnvLookup(process_getenv);
   const KubeconfigSources sources = locate_kubeconfig_files(options.explicit_path, getenv);
   auto read = read_merged_kubeconfig(sources);
   if (!read) return fail(read.error());

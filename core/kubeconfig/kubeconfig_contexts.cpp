@@ -1,6 +1,5 @@
 #include "kubeconfig/kubeconfig_contexts.hpp"
 
-#include <cstdlib>
 #include <exception>
 
 #include <fmt/format.h>
@@ -34,11 +33,7 @@ namespace orka {
 inline namespace ORKA_ABI_NAMESPACE {
 
 Result<KubeconfigContexts> read_kubeconfig_contexts(const std::optional<std::string>& explicit_path) {
-  const core::EnvLookup getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  };
-  return core::load_kubeconfig_contexts(explicit_path, getenv);
+  return core::load_kubeconfig_contexts(explicit_path, core::process_getenv);
 }
 
 }  // namespace ORKA_ABI_NAMESPACE
