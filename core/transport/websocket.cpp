@@ -246,6 +246,27 @@ class ClientWebSocket final : public WebSocket, public KeepaliveControl {
     return quiet > keepalive_dead_after(interval);
   }
 
+  // Pings go out only on an idle connection: receive() has waited `interval` and nothing came.
+  // A Ping in the middle of a download is not just useless but harmful: a server whose writer
+  // is blocked behind a slow reader cannot answer it, stops reading, and when it then closes
+  // the connection with the Ping unread its kernel resets the connection, so the end of the
+  // download in flight is lost (seen with the kubelet's WebSocket port-forward when the pod's
+  // server closed right after a 48 MiB response).
+  bool idle_for(std::chrono::milliseconds interval) const {
+    if (!reading_) return false;
+    return Clock::duration(steady_now() - quiet_since_.load()) >= interval;
+  }
+
+  // When the connection can next have been idle for `interval`: that long after the last byte
+  // (or the start of the wait), or a whole interval from now while receive() is not waiting.
+  Clock::time_point next_idle_check(std::chrono::milliseconds interval) const {
+    const auto now = Clock::now();
+    if (!reading_) return now + interval;
+    const Clock::time_point quiet_since{Clock::duration(quiet_since_.load())};
+    const auto at = quiet_since + interval;
+    return at > now ? at : now + interval;
+  }
+
   // The one thread that writes on the receive side's behalf: Pongs, the Close frame, and the
   // keepalive Pings (whose interval set_keepalive() may change at any time).
   void control_loop() {
@@ -291,6 +312,10 @@ class ClientWebSocket final : public WebSocket, public KeepaliveControl {
         lock.lock();
       } else if (interval.count() > 0 && Clock::now() >= next_ping) {
         next_ping = Clock::now() + interval;
+        if (!idle_for(interval)) {
+          next_ping = next_idle_check(interval);
+          continue;
+        }
         if (silent_too_long(interval)) {
           dead_interval_ms_ = interval.count();
           dead_ = true;

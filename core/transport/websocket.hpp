@@ -17,9 +17,10 @@
 namespace orka::core {
 
 struct WebSocketOptions {
-  // A Ping is sent this often; zero: never. Pings, Pongs and the Close frame are written by one
-  // small control thread per WebSocket (joined on close and destruction, never detached), so
-  // the thread in receive() never blocks in a write. The returned WebSocket is also a
+  // A Ping is sent once receive() has waited this long with nothing arriving, and again every
+  // interval while that lasts (never into a busy connection); zero: never. Pings, Pongs and the
+  // Close frame are written by one small control thread per WebSocket (joined on close and
+  // destruction, never detached), so the thread in receive() never blocks in a write. The returned WebSocket is also a
   // KeepaliveControl (orka/keepalive.hpp): ops change the interval with `--keepalive`. While
   // receive() waits, silence for keepalive_dead_after(interval) ends the connection as dead.
   std::chrono::milliseconds ping_interval = kDefaultKeepalive;

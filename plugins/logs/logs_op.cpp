@@ -226,16 +226,20 @@ class Follower {
       }
       ended_.clear();
     }
-    for (auto& reader : done) {
-      if (reader->thread.joinable()) reader->thread.join();
-      if (!reader->result && reader->result.error().kind != ErrorKind::Cancelled)
-        failures_.push_back(fmt::format("{}/{}: {}", reader->stream.pod, reader->stream.container,
-                                        reader->result.error().message));
-      if (!reader->result && !first_failure_ && reader->result.error().kind != ErrorKind::Cancelled)
-        first_failure_ = reader->result.error();
-    }
+    for (auto& reader : done) record(*reader);
   }
 
+  // Joins a reader and keeps its failure, unless it was cancelled.
+  void record(Reader& reader) {
+    if (reader.thread.joinable()) reader.thread.join();
+    if (reader.result || reader.result.error().kind == ErrorKind::Cancelled) return;
+    failures_.push_back(fmt::format("{}/{}: {}", reader.stream.pod, reader.stream.container,
+                                    reader.result.error().message));
+    if (!first_failure_) first_failure_ = reader.result.error();
+  }
+
+  // Cancels the readers still running and records every reader: one that ended by itself
+  // between the last reap and now still counts (its failure is the op's outcome).
   void stop_all() {
     std::vector<std::unique_ptr<Reader>> all;
     {
@@ -245,8 +249,7 @@ class Follower {
       readers_.clear();
       ended_.clear();
     }
-    for (auto& reader : all)
-      if (reader->thread.joinable()) reader->thread.join();
+    for (auto& reader : all) record(*reader);
   }
 
   Result<LogsOutcome> outcome(const CancelToken& cancel) {

@@ -401,6 +401,32 @@ Session open_session(WebSocketOptions options = {}, CancelToken cancel = {}) {
   session.socket = std::move(*socket);
   return session;
 }
+
+// A thread waiting in receive() as an op's reader does: keepalive Pings go out only while one
+// waits. Closes the socket and joins on destruction.
+class Receiving {
+ public:
+  explicit Receiving(WebSocket& socket)
+      : socket_(socket), thread_([this] {
+          for (;;) {
+            auto message = socket_.receive();
+            if (!message || message->opcode == WsOpcode::Close) return;
+            ++messages_;
+          }
+        }) {}
+  ~Receiving() {
+    socket_.close(1000, "");
+    thread_.join();
+  }
+  Receiving(const Receiving&) = delete;
+  Receiving& operator=(const Receiving&) = delete;
+  int messages() const { return messages_; }
+
+ private:
+  WebSocket& socket_;
+  std::atomic<int> messages_{0};
+  std::thread thread_;
+};
 }  // namespace
 
 TEST_CASE("client frames are masked; pings are answered; server close is echoed") {
@@ -491,12 +517,14 @@ TEST_CASE("keepalive pings at the configured interval; close joins the timer pro
   WebSocketOptions options;
   options.ping_interval = 20ms;
   Session session = open_session(options);
+  auto receiving = std::make_unique<Receiving>(*session.socket);
   auto first = session.server->read_frame();
   auto second = session.server->read_frame();
   CHECK(first.opcode == 0x9);
   CHECK(second.opcode == 0x9);
   const auto start = std::chrono::steady_clock::now();
-  session.socket.reset();  // destruction closes and joins
+  receiving.reset();       // closes; receive() returns
+  session.socket.reset();  // destruction joins the control thread
   CHECK(std::chrono::steady_clock::now() - start < 1s);
 }
 
@@ -581,6 +609,7 @@ TEST_CASE("keepalive: the WebSocket is a KeepaliveControl; set_keepalive starts,
   auto* keepalive = dynamic_cast<KeepaliveControl*>(session.socket.get());
   REQUIRE(keepalive != nullptr);
   CHECK(keepalive->keepalive() == 0ms);
+  Receiving receiving(*session.socket);
   keepalive->set_keepalive(10ms);
   CHECK(keepalive->keepalive() == 10ms);
   CHECK(session.server->read_frame().opcode == 0x9);
@@ -598,13 +627,14 @@ TEST_CASE("keepalive: a module built like a plugin (hidden visibility) finds the
   const char* path = std::getenv("ORKA_KEEPALIVE_PROBE");
   REQUIRE_MESSAGE(path != nullptr, "ORKA_KEEPALIVE_PROBE names tests/plugins' keepalive probe");
   void* module = ::dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  REQUIRE_MESSAGE(module != nullptr, ::dlerror());
+  REQUIRE_MESSAGE(module != nullptr, std::string(::dlerror()));
   using Probe = int (*)(WebSocket*, long long);
   auto probe = reinterpret_cast<Probe>(::dlsym(module, "orka_test_keepalive_probe"));
   REQUIRE(static_cast<bool>(probe));
   WebSocketOptions options;
   options.ping_interval = 0ms;
   Session session = open_session(options);
+  Receiving receiving(*session.socket);
   CHECK(probe(session.socket.get(), 15) == 1);
   CHECK(dynamic_cast<KeepaliveControl&>(*session.socket).keepalive() == 15ms);
   CHECK(session.server->read_frame().opcode == 0x9);
@@ -658,4 +688,27 @@ TEST_CASE("keepalive: answered Pings keep a quiet connection alive past the boun
   REQUIRE_MESSAGE(message.has_value(), message.error().message);
   CHECK(message->payload == std::string("\x01done", 5));
   CHECK(std::chrono::steady_clock::now() >= quiet_until);
+}
+
+TEST_CASE("keepalive: no Ping while data arrives; Pings once receive() has waited idle") {
+  WebSocketOptions options;
+  options.ping_interval = 300ms;
+  Session session = open_session(options);
+  Receiving receiving(*session.socket);
+  // Busy for five intervals: a data frame every 5 ms.
+  const auto busy_until = std::chrono::steady_clock::now() + 1500ms;
+  int sent = 0;
+  while (std::chrono::steady_clock::now() < busy_until) {
+    session.server->write(ws_test::server_frame(0x2, std::string("\x01x", 2)));
+    ++sent;
+    std::this_thread::sleep_for(5ms);
+  }
+  // Everything the client wrote while data arrived comes before this mark: no Ping among it.
+  REQUIRE(session.socket->send(WsOpcode::Binary, "mark").has_value());
+  CHECK(pings_before_data(*session.server) == 0);
+  // Idle now: the next frame is a Ping, about one interval later.
+  const auto idle_from = std::chrono::steady_clock::now();
+  CHECK(session.server->read_frame().opcode == 0x9);
+  CHECK(std::chrono::steady_clock::now() - idle_from >= 200ms);
+  CHECK(receiving.messages() == sent);
 }
