@@ -1,7 +1,6 @@
 // Host::create: the plugin host behind the CLI and every embedding program.
 #include "orka/host.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -35,12 +34,6 @@ Host::~Host() = default;
 namespace {
 
 constexpr const char* kHostOwner = "orka itself";
-
-std::optional<std::string> environment(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
 
 // One spelling per file, so a plugin reached through two search dirs loads once.
 std::string file_key(const std::string& path) {
@@ -112,7 +105,7 @@ class HostImpl final : public Host {
   }
 
   std::vector<std::string> plugin_search_path() const override {
-    return core::plugin_search_path(options_, environment, core::executable_dir());
+    return core::plugin_search_path(options_, core::process_getenv, core::executable_dir());
   }
   const std::vector<PluginInfo>& plugins() const override { return plugins_; }
   const std::vector<PluginLoadError>& load_errors() const override { return errors_; }

@@ -8,10 +8,9 @@
 #include <vector>
 
 #include "orka/host.hpp"
+#include "util/environment.hpp"
 
 namespace orka::core {
-
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 // The directory holding the running executable (/proc/self/exe), or nullopt if unknown.
 std::optional<std::string> executable_dir();

@@ -1,7 +1,6 @@
 #include "kubeconfig/loading_rules.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -86,11 +85,6 @@ Result<KubeconfigDocument> read_merged_kubeconfig(const KubeconfigSources& sourc
     documents.push_back(std::move(*document));
   }
   return merge_kubeconfigs(documents);
-}
-
-std::optional<std::string> process_getenv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  return value ? std::optional<std::string>(value) : std::nullopt;
 }
 
 }  // namespace orka::core

@@ -8,12 +8,9 @@
 
 #include "kubeconfig/kubeconfig_model.hpp"
 #include "orka/error.hpp"
+#include "util/environment.hpp"
 
 namespace orka::core {
-
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-// The process's own environment, as an EnvLookup (tests pass their own).
-std::optional<std::string> process_getenv(const std::string& name);
 
 struct KubeconfigSources {
   std::vector<std::string> existing;  // files to load, highest precedence first
