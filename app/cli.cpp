@@ -22,6 +22,7 @@
 #include "orka/colour_choice.hpp"
 #include "orka/context_namespaces.hpp"
 #include "orka/host.hpp"
+#include "orka/plugin_index.hpp"
 #include "orka/plugin.hpp"
 #include "plugins_listing.hpp"
 #include "program_name.hpp"
@@ -130,9 +131,15 @@ Result<DefaultedArgs> with_flag_defaults(const CommandSpec& spec, Host& host,
 
 // At -v: `ops:` sections for commands no loaded plugin provides (the file may be shared by
 // machines with other plugins).
-void note_unknown_sections(const Host& host, const Settings& settings, int verbosity,
+void note_unknown_sections(Host& host, const Settings& settings, int verbosity,
                            std::ostream& err) {
   if (verbosity < 1) return;
+  // The command's plugin alone may have been loaded (the plugin index): ask the others first.
+  for (const auto& section : settings.file.command_origins)
+    if (host.find_command(section.first) == nullptr) {
+      host.load_plugins();
+      break;
+    }
   for (const auto& [name, origin] : settings.file.command_origins)
     if (host.find_command(name) == nullptr)
       err << fmt::format("note: {} (ops.{}): no loaded plugin has `orka ops {}`; not applied\n",
@@ -148,9 +155,23 @@ std::vector<std::string> command_words(const Host& host) {
   return words;
 }
 
+// The plugins `orka ops NAME` needs: NAME's own through the host's plugin index when it has
+// one (orka/plugin_index.hpp), else all.
+void load_plugins_for(Host& host, const std::string& command) {
+  auto* index = dynamic_cast<PluginIndexLoading*>(&host);
+  if (index != nullptr && !command.starts_with("-"))
+    index->load_plugins_for_command(command);
+  else
+    host.load_plugins();
+}
+
 Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelToken& cancel,
                     const Settings& settings) {
-  auto host = make_host(line.flags, settings);
+  auto host = make_host(line.flags, settings, /*load_plugins=*/false);
+  if (line.words.size() < 2)
+    host->load_plugins();
+  else
+    load_plugins_for(*host, line.words[1]);
   if (line.words.size() < 2) {
     if (line.flags.help) {
       print_ops_help(terminal.out, *host);

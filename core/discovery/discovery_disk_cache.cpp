@@ -4,11 +4,12 @@
 #include <Poco/SHA2Engine.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include "util/private_file.hpp"
 
 namespace orka::core {
 
@@ -112,25 +113,7 @@ DiscoveryCacheRead read_discovery_cache(const DiscoveryDiskCache& cache) {
 Result<void> write_discovery_cache(const DiscoveryDiskCache& cache,
                                    const DiscoverySnapshot& snapshot) {
   if (auto made = make_private_folders(cache.file.parent_path()); !made) return made;
-  std::filesystem::path temporary = cache.file;
-  temporary += fmt::format(".{}.tmp", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << snapshot_to_json(snapshot).dump();
-    out.flush();
-    if (!out)
-      return fail(ErrorKind::Internal,
-                  fmt::format("cannot write the discovery cache {}", temporary.string()));
-  }
-  ::chmod(temporary.c_str(), 0600);
-  std::error_code ec;
-  std::filesystem::rename(temporary, cache.file, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    return fail(ErrorKind::Internal,
-                fmt::format("cannot write the discovery cache {}", cache.file.string()));
-  }
-  return {};
+  return write_private_file(cache.file, snapshot_to_json(snapshot).dump(), "the discovery cache");
 }
 
 }  // namespace orka::core

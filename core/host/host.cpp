@@ -1,14 +1,23 @@
 // Host::create: the plugin host behind the CLI and every embedding program.
 #include "orka/host.hpp"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
+
+#include <fmt/format.h>
+
+#include "orka/cache_dir.hpp"
+#include "orka/plugin_index.hpp"
 
 #include "discovery/discovery_client.hpp"
 #include "host/command_table.hpp"
 #include "host/host_services.hpp"
 #include "host/op_registry.hpp"
+#include "host/plugin_index.hpp"
 #include "host/plugin_module.hpp"
 #include "host/plugin_path.hpp"
 #include "host/plugin_registration.hpp"
@@ -63,7 +72,7 @@ std::string plugin_owner(const PluginInfo& info) {
   return "plugin \"" + info.name + "\" (" + info.path + ")";
 }
 
-class HostImpl final : public Host {
+class HostImpl final : public Host, public PluginIndexLoading {
  public:
   explicit HostImpl(HostOptions options)
       : options_(options), services_(std::move(options), [this] { return loaded_plugin_files(); }) {
@@ -71,12 +80,36 @@ class HostImpl final : public Host {
   }
 
   void load_plugins() override {
-    for (const auto& dir : plugin_search_path()) {
-      for (const auto& file : core::plugin_files_in(dir)) {
-        if (attempted_.count(file_key(file)) != 0) continue;
-        (void)load_plugin(file);
+    for (const auto& file : plugin_files())
+      if (attempted_.count(file.key) == 0) (void)load_plugin(file.path);
+  }
+
+  std::size_t load_plugins_for_command(std::string_view command) override {
+    const auto files = plugin_files();
+    std::vector<std::string> keys;
+    for (const auto& file : files) keys.push_back(file.key);
+    const auto index_file = plugin_index_file();
+    if (index_file) {
+      auto index = core::read_plugin_index(*index_file);
+      auto provider = index ? core::indexed_plugin_for(*index, keys, version_string(), command)
+                            : fail(ErrorKind::NotFound, "there is none yet");
+      if (provider && load_plugin(*provider)) {
+        services_.log(2, fmt::format("plugin index: loaded only {} for `{}` (the others load if "
+                                     "an op of theirs is asked for)",
+                                     *provider, command));
+        ops_.on_first_miss([this] {
+          services_.log(2, "plugin index: an op no loaded plugin provides; loading the rest");
+          load_plugins();
+        });
+        return 1;
       }
+      if (!provider)
+        services_.log(2, fmt::format("plugin index {} not used: {}", index_file->string(),
+                                     provider.error().message));
     }
+    load_plugins();
+    if (index_file) write_plugin_index(*index_file, keys);
+    return plugins_.size();
   }
 
   Result<PluginInfo> load_plugin(const std::string& path) override {
@@ -144,6 +177,53 @@ class HostImpl final : public Host {
     std::optional<std::size_t> plugin;   // index into plugins_
     std::optional<std::size_t> failure;  // index into errors_
   };
+
+  struct PluginFile {
+    std::string path;
+    std::string key;  // file_key(path)
+  };
+  // Every `*.so` on the search path once, in the order load_plugins() tries them.
+  std::vector<PluginFile> plugin_files() const {
+    std::vector<PluginFile> files;
+    std::set<std::string> seen;
+    for (const auto& dir : plugin_search_path())
+      for (const auto& file : core::plugin_files_in(dir))
+        if (auto key = file_key(file); seen.insert(key).second)
+          files.push_back(PluginFile{file, std::move(key)});
+    return files;
+  }
+
+  std::optional<std::filesystem::path> plugin_index_file() const {
+    auto dir = cache_directory(options_.cache_dir);
+    if (!dir) return std::nullopt;
+    return core::plugin_index_file(*dir);
+  }
+
+  // What every file in `keys` added, after a load of them all; a failure to write only costs
+  // the next command a full load.
+  void write_plugin_index(const std::filesystem::path& file, const std::vector<std::string>& keys) {
+    core::PluginIndex index;
+    index.host_version = version_string();
+    for (const auto& key : keys) {
+      core::PluginIndexEntry entry;
+      entry.file = key;
+      auto stamp = core::plugin_file_stamp(key);
+      if (!stamp) return;
+      entry.stamp = *stamp;
+      auto attempt = attempted_.find(key);
+      entry.loaded = attempt != attempted_.end() && attempt->second.plugin.has_value();
+      if (entry.loaded)
+        for (const auto& name : plugins_[*attempt->second.plugin].commands)
+          if (const CommandSpec* spec = commands_.find(name))
+            for (auto& word : core::command_words(*spec)) entry.words.push_back(std::move(word));
+      index.entries.push_back(std::move(entry));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    ::chmod(file.parent_path().c_str(), 0700);  // <cache dir>/plugins: orka's own folder
+    if (auto written = core::write_plugin_index(file, index); !written)
+      services_.log(1, "warning: " + written.error().message);
+  }
 
   static Error as_error(const PluginLoadError& failure) {
     return make_error(error_kind_for(failure), failure.message,

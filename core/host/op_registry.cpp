@@ -42,8 +42,21 @@ void OpRegistry::add(OpRegistration registration, std::string provider) {
   entries_.push_back(Entry{std::move(registration), std::move(provider)});
 }
 
-std::shared_ptr<Op> OpRegistry::find(std::string_view name, std::uint32_t version,
-                                     std::string_view type_name) const {
+void OpRegistry::on_first_miss(std::function<void()> load_the_rest) {
+  std::lock_guard lock(miss_mutex_);
+  load_the_rest_ = std::move(load_the_rest);
+}
+
+void OpRegistry::load_on_miss() const {
+  std::lock_guard lock(miss_mutex_);
+  if (!load_the_rest_) return;
+  auto load = std::move(load_the_rest_);
+  load_the_rest_ = nullptr;
+  load();  // adds ops under mutex_, never miss_mutex_
+}
+
+std::shared_ptr<Op> OpRegistry::find_loaded(std::string_view name, std::uint32_t version,
+                                            std::string_view type_name) const {
   std::lock_guard lock(mutex_);
   for (const auto& entry : entries_)
     if (entry.registration.name == name && entry.registration.version == version &&
@@ -52,7 +65,21 @@ std::shared_ptr<Op> OpRegistry::find(std::string_view name, std::uint32_t versio
   return nullptr;
 }
 
+bool OpRegistry::knows(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& entry) { return entry.registration.name == name; });
+}
+
+std::shared_ptr<Op> OpRegistry::find(std::string_view name, std::uint32_t version,
+                                     std::string_view type_name) const {
+  if (auto op = find_loaded(name, version, type_name)) return op;
+  load_on_miss();
+  return find_loaded(name, version, type_name);
+}
+
 std::vector<OpInfo> OpRegistry::list() const {
+  load_on_miss();  // a list is asked for whole
   std::lock_guard lock(mutex_);
   std::vector<OpInfo> infos;
   for (const auto& entry : entries_)
@@ -64,6 +91,7 @@ std::vector<OpInfo> OpRegistry::list() const {
 
 JsonRun OpRegistry::run_json(std::string_view name, const nlohmann::json& request,
                              const CancelToken& cancel) {
+  if (!knows(name)) load_on_miss();
   JsonRunner runner;
   bool known = false;
   {

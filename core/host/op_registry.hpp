@@ -2,6 +2,7 @@
 // provider and declaration. Versions of one op live side by side; one provider per version.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -25,13 +26,25 @@ class OpRegistry final : public Ops {
                    const CancelToken& cancel) override;
   Error missing(std::string_view name, std::uint32_t version) const override;
 
+  // Called once, the first time an op is asked for that nothing here provides, before the
+  // answer is given: the host loads the plugins it left out (orka/plugin_index.hpp).
+  void on_first_miss(std::function<void()> load_the_rest);
+
  private:
   struct Entry {
     OpRegistration registration;
     std::string provider;
   };
+  std::shared_ptr<Op> find_loaded(std::string_view name, std::uint32_t version,
+                                  std::string_view type_name) const;
+  bool knows(std::string_view name) const;
+  // Runs the miss handler if one is set and has not run yet.
+  void load_on_miss() const;
+
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
+  mutable std::mutex miss_mutex_;  // held while the handler loads: other misses wait for it
+  mutable std::function<void()> load_the_rest_;
 };
 
 // What is wrong with a registration whatever else is registered (no name, no implementation),

@@ -98,4 +98,17 @@ check "a damaged snapshot is not used" contains "$TMP/damaged.err" "not used (da
 orka_v repaired ops scale deploy/app --replicas 0 || fail "scale after repair exited $?"
 check "and is replaced by a whole one" contains "$TMP/repaired.err" "discovery: from"
 
+# The plugin index beside the snapshot (orka/plugin_index.hpp): written by a load of every
+# plugin, then a command loads only its own.
+check "the plugin index was written under --cache-dir, private (0600)" \
+  test "$(stat -c %a "$CACHE/plugins/index.json" 2>/dev/null)" = 600
+"$ORKA" --cache-dir "$CACHE" -vv -n "$NS" ops scale deploy/app --replicas 0 >/dev/null 2>"$TMP/index.err" ||
+  fail "scale with the plugin index exited $?"
+check "a command loads only its plugin through the index" \
+  grep -q 'plugin index: loaded only .*orka-scale.so' "$TMP/index.err"
+check "and no other plugin" lacks "$TMP/index.err" 'loaded plugin plugin "logs"'
+"$ORKA" --cache-dir "$CACHE" -vv -n "$NS" ops sacle deploy/app --replicas 0 >/dev/null 2>"$TMP/typo.err"
+check "an op no plugin adds still gets its suggestion, every plugin loaded" \
+  contains "$TMP/typo.err" 'did you mean `orka ops scale`'
+
 exit "$FAILED"
