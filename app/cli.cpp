@@ -185,6 +185,8 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
   if (name.starts_with("-"))
     return std::unexpected(
         usage_error("unknown flag " + name + " for `orka ops`", "run `orka ops --help`"));
+  // Before looking the command up: at -v this may load the plugins the index left out.
+  note_unknown_sections(*host, settings, line.flags.verbosity, terminal.err);
   const CommandSpec* spec = host->find_command(name);
   if (spec == nullptr) {
     std::string hint;
@@ -199,7 +201,6 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
   // The command knows its own flags: --help goes to it, as in kubectl.
   std::vector<std::string> args(line.words.begin() + 2, line.words.end());
   if (line.flags.help) args.push_back("--help");
-  note_unknown_sections(*host, settings, line.flags.verbosity, terminal.err);
   auto defaulted = with_flag_defaults(*spec, *host, std::move(args), settings);
   if (!defaulted) return std::unexpected(defaulted.error());
   if (line.flags.verbosity >= 1) {
@@ -218,7 +219,10 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
                          cancel,
                          terminal.out_is_tty,
                          terminal.err_is_tty};
-  auto result = spec->run(context);
+  // A copy: the command may run another plugin's op, whose loading (the plugin index) adds
+  // commands to the host's table while this one runs.
+  const CommandSpec command = *spec;
+  auto result = command.run(context);
   if (line.flags.help && result) print_global_flags_note(terminal.out);
   terminal.out.flush();
   if (!result) return std::unexpected(attribute_to_default(result.error(), defaulted->applied));

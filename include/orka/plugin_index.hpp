@@ -33,8 +33,10 @@ class ORKA_API PluginIndexLoading {
   // else every plugin. Either way the host then behaves as after load_plugins() for that
   // command: an op nothing loaded provides loads every remaining plugin the first time it is
   // asked for (a command may run another plugin's op), so only commands() and plugins() show
-  // the difference. Returns how many plugin files were loaded. Call it before running
-  // anything; the host is not meant to be shared between threads while it loads.
+  // the difference. Returns how many plugin files were loaded. That later load runs on the
+  // thread that asked for the op and adds to commands() and plugins(): run a command from a
+  // copy of its CommandSpec, and a program that reads those lists while ops run on other
+  // threads loads every plugin instead.
   virtual std::size_t load_plugins_for_command(std::string_view command) = 0;
 };
 

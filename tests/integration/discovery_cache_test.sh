@@ -107,7 +107,7 @@ check "the plugin index was written under --cache-dir, private (0600)" \
 check "a command loads only its plugin through the index" \
   grep -q 'plugin index: loaded only .*orka-scale.so' "$TMP/index.err"
 check "and no other plugin" lacks "$TMP/index.err" 'loaded plugin plugin "logs"'
-"$ORKA" --cache-dir "$CACHE" -vv -n "$NS" ops sacle deploy/app --replicas 0 >/dev/null 2>"$TMP/typo.err"
+"$ORKA" --cache-dir "$CACHE" -vv -n "$NS" ops scalee deploy/app --replicas 0 >/dev/null 2>"$TMP/typo.err"
 check "an op no plugin adds still gets its suggestion, every plugin loaded" \
   contains "$TMP/typo.err" 'did you mean `orka ops scale`'
 
