@@ -168,11 +168,8 @@ void load_plugins_for(Host& host, const std::string& command) {
 Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelToken& cancel,
                     const Settings& settings) {
   auto host = make_host(line.flags, settings, /*load_plugins=*/false);
-  if (line.words.size() < 2)
-    host->load_plugins();
-  else
-    load_plugins_for(*host, line.words[1]);
   if (line.words.size() < 2) {
+    host->load_plugins();
     if (line.flags.help) {
       print_ops_help(terminal.out, *host);
       return kExitOk;
@@ -182,6 +179,7 @@ Result<int> run_ops(const CommandLine& line, Terminal& terminal, const CancelTok
   }
 
   const std::string& name = line.words[1];
+  load_plugins_for(*host, name);
   if (name.starts_with("-"))
     return std::unexpected(
         usage_error("unknown flag " + name + " for `orka ops`", "run `orka ops --help`"));

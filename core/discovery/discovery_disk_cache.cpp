@@ -3,7 +3,6 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <fstream>
 #include <sstream>
@@ -43,19 +42,6 @@ std::string describe_age(std::chrono::seconds age) {
   auto minutes = std::chrono::duration_cast<std::chrono::minutes>(age - hours);
   return hours.count() > 0 ? fmt::format("{}h{:02}m old", hours.count(), minutes.count())
                            : fmt::format("{}m{:02}s old", minutes.count(), (age - minutes).count());
-}
-
-Result<void> make_private_folders(const std::filesystem::path& folder) {
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec)
-    return fail(ErrorKind::Internal,
-                fmt::format("cannot create the discovery cache folder {}: {}", folder.string(),
-                            ec.message()));
-  // Only the folders orka owns: <dir>/discovery and the server's folder in it.
-  ::chmod(folder.c_str(), 0700);
-  ::chmod(folder.parent_path().c_str(), 0700);
-  return {};
 }
 
 }  // namespace
@@ -112,7 +98,9 @@ DiscoveryCacheRead read_discovery_cache(const DiscoveryDiskCache& cache) {
 
 Result<void> write_discovery_cache(const DiscoveryDiskCache& cache,
                                    const DiscoverySnapshot& snapshot) {
-  if (auto made = make_private_folders(cache.file.parent_path()); !made) return made;
+  // Only the folders orka owns are made private: <dir>/discovery and the server's folder in it.
+  if (auto made = make_private_folders(cache.file.parent_path(), 2, "the discovery cache"); !made)
+    return made;
   return write_private_file(cache.file, snapshot_to_json(snapshot).dump(), "the discovery cache");
 }
 

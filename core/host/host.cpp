@@ -1,8 +1,6 @@
 // Host::create: the plugin host behind the CLI and every embedding program.
 #include "orka/host.hpp"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <map>
 #include <set>
@@ -218,9 +216,6 @@ class HostImpl final : public Host, public PluginIndexLoading {
             for (auto& word : core::command_words(*spec)) entry.words.push_back(std::move(word));
       index.entries.push_back(std::move(entry));
     }
-    std::error_code ec;
-    std::filesystem::create_directories(file.parent_path(), ec);
-    ::chmod(file.parent_path().c_str(), 0700);  // <cache dir>/plugins: orka's own folder
     if (auto written = core::write_plugin_index(file, index); !written)
       services_.log(1, "warning: " + written.error().message);
   }

@@ -80,6 +80,9 @@ Result<void> write_plugin_index(const std::filesystem::path& file, const PluginI
                        {"commands", entry.words}});
   const nlohmann::json document{
       {"format", kIndexFormat}, {"host", index.host_version}, {"plugins", std::move(entries)}};
+  // <cache dir>/plugins is orka's own folder; the cache dir may be one a user named.
+  if (auto made = make_private_folders(file.parent_path(), 1, "the plugin index"); !made)
+    return made;
   return write_private_file(file, document.dump(), "the plugin index");
 }
 

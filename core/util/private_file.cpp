@@ -9,6 +9,19 @@
 
 namespace orka::core {
 
+Result<void> make_private_folders(const std::filesystem::path& folder, int owned,
+                                  std::string_view what) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec)
+    return fail(ErrorKind::Internal,
+                fmt::format("cannot create {} folder {}: {}", what, folder.string(), ec.message()));
+  std::filesystem::path private_folder = folder;
+  for (int i = 0; i < owned; ++i, private_folder = private_folder.parent_path())
+    ::chmod(private_folder.c_str(), 0700);
+  return {};
+}
+
 Result<void> write_private_file(const std::filesystem::path& file, std::string_view content,
                                 std::string_view what) {
   std::filesystem::path temporary = file;
