@@ -73,7 +73,7 @@ std::string plugin_owner(const PluginInfo& info) {
 class HostImpl final : public Host, public PluginIndexLoading {
  public:
   explicit HostImpl(HostOptions options)
-      : options_(options), services_(std::move(options), [this] { return loaded_plugin_files(); }) {
+      : options_(options), services_(std::move(options), [this] { return plugin_files_for_contexts(); }) {
     commands_.add(core::make_caps_command(), kHostOwner);
   }
 
@@ -129,7 +129,10 @@ class HostImpl final : public Host, public PluginIndexLoading {
     return plugins_.back();
   }
 
-  std::vector<std::string> loaded_plugin_files() const {
+  // What a context's host loads (HostServices::ops_for_context): the plugins loaded here, and
+  // those the plugin index left out, since a context's host cannot load them later.
+  std::vector<std::string> plugin_files_for_contexts() {
+    ops_.load_on_miss();
     std::vector<std::string> files;
     for (const auto& plugin : plugins_) files.push_back(plugin.path);
     return files;

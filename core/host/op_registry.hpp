@@ -29,6 +29,8 @@ class OpRegistry final : public Ops {
   // Called once, the first time an op is asked for that nothing here provides, before the
   // answer is given: the host loads the plugins it left out (orka/plugin_index.hpp).
   void on_first_miss(std::function<void()> load_the_rest);
+  // Runs that handler now if it has not run yet (a copy of the ops is about to be made).
+  void load_on_miss() const;
 
  private:
   struct Entry {
@@ -38,8 +40,6 @@ class OpRegistry final : public Ops {
   std::shared_ptr<Op> find_loaded(std::string_view name, std::uint32_t version,
                                   std::string_view type_name) const;
   bool knows(std::string_view name) const;
-  // Runs the miss handler if one is set and has not run yet.
-  void load_on_miss() const;
 
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;

@@ -2,11 +2,13 @@
 // and every difference from what the index describes loads them all again.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "orka/contexts.hpp"
 #include "orka/host.hpp"
 #include "orka/plugin_index.hpp"
 #include "orka_hello/hello_op.hpp"
@@ -156,4 +158,19 @@ TEST_CASE("plugin index: a damaged index is replaced") {
   CHECK(load_for(*host, "hello") == 2);
   auto next = setup.host();
   CHECK(load_for(*next, "hello") == 1);
+}
+
+TEST_CASE("plugin index: a context's host gets the plugins the index left out too") {
+  IndexedSetup setup{"hello", "older_minor"};
+  (void)load_for(*setup.host(), "hello");
+  auto host = setup.host();
+  REQUIRE(load_for(*host, "older") == 1);
+  auto* contexts = dynamic_cast<orka::HostContexts*>(&host->services());
+  REQUIRE(contexts != nullptr);
+  auto ops = contexts->ops_for_context("elsewhere");
+  REQUIRE_MESSAGE(ops.has_value(), ops.error().message);
+  // The context's host cannot load more later: it starts with every plugin.
+  auto listed = (*ops)->list();
+  CHECK(std::any_of(listed.begin(), listed.end(), [](const auto& op) { return op.name == "hello"; }));
+  CHECK(host->plugins().size() == 2);
 }
