@@ -109,6 +109,18 @@ struct TimestampedLine {
 // Splits "2024-05-01T10:00:00.123456789Z text" into its timestamp and text.
 TimestampedLine split_timestamp(std::string_view line);
 
+// The kubelet's log of a line the runtime wrote in parts (containerd cuts lines at 16 KiB, CRI-O
+// where its reads end; all but the last part marked partial) is the parts joined, each after a
+// timestamp of its own when timestamps are asked for, as orka always does (to resume). Finds
+// those inner timestamps — the kubelet's exact form (RFC 3339 in UTC with "Z" and exactly nine
+// fraction digits) followed by a space, no earlier than the part before and at
+// most kMaxPartSpreadSeconds after the line's own (`first_stamp`, parsed: `first`) — and returns
+// `text` without them; nullopt when there are none (the common case: no copy). A timestamp the
+// application itself wrote inside a line is earlier than the runtime's reading of it, so it stays.
+inline constexpr std::int64_t kMaxPartSpreadSeconds = 10;
+std::optional<std::string> remove_part_stamps(std::string_view text, std::string_view first_stamp,
+                                              LogTime first);
+
 // What a stream has seen, so a reconnect can skip what was already delivered: the newest
 // timestamp and how many lines carried exactly it.
 class ResumeState {

@@ -1,6 +1,7 @@
 #include "logs.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,8 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // time, not a correctness limit: its stream is not silent anyway).
 constexpr std::uint64_t kMaxProbeBytes = 4 * 1024 * 1024;
 constexpr std::chrono::milliseconds kProbeTimeout{10000};
+// An ended instance's last read (finish_instance) is tried this often before the stream fails.
+constexpr int kFinishAttempts = 3;
 
 // The followed container's name in `pod` (`container`, or the pod's default when empty).
 std::string container_in(const nlohmann::json& pod, const std::string& container) {
@@ -72,9 +75,10 @@ class LogStreamer {
         if (first || kind == ErrorKind::Forbidden || kind == ErrorKind::Unauthorized)
           return fail(opened.error());
         const AfterEnd next = after_end(cancel);
-        if (next == AfterEnd::Stop) return {};
+        if (next == AfterEnd::Gone) return {};
+        if (next == AfterEnd::Ended) return finish_instance(out, options_.previous, cancel);
         if (next == AfterEnd::NewInstance) {
-          begin_instance(out, /*broken=*/true, cancel);
+          begin_instance(out, cancel);
           continue;
         }
         if (cancel.wait_for(backoff)) return {};
@@ -92,10 +96,16 @@ class LogStreamer {
       std::optional<StallWatch::Watched> watched;
       if (stalls_ != nullptr && options_.follow && !options_.previous)
         watched.emplace(stalls_->watch([this, &cancel] { return newer_lines_exist(cancel); },
-                                       [&body] { body.close(); }));
+                                       [this, &body] {
+                                         stall_closed_ = true;
+                                         body.close();
+                                       }));
       const BodyRead read = read_body(body, buffer, read_size, out, watched ? &*watched : nullptr);
       watched.reset();
       closer.reset();
+      // An unfinished line on a stuck connection is the first part of a line the runtime
+      // split when the log was rotated: its rest opens the new file, as a line of its own.
+      if (stall_closed_.exchange(false) && splitter_.has_partial()) carried_ = splitter_.take_partial();
       if (stopped_ || cancel.cancelled()) return {};
       if (read.delivered) backoff = kFirstBackoff;
       if (!read.broken && !options_.follow) {
@@ -104,12 +114,13 @@ class LogStreamer {
       }
       // A followed log that ended cleanly, or any cut connection: find out which.
       const AfterEnd next = after_end(cancel);
-      if (next == AfterEnd::Stop) {
+      if (next == AfterEnd::Gone) {
         flush_partial(out);
         return {};
       }
+      if (next == AfterEnd::Ended) return finish_instance(out, options_.previous, cancel);
       if (next == AfterEnd::NewInstance) {
-        begin_instance(out, read.broken, cancel);
+        begin_instance(out, cancel);
         backoff = kFirstBackoff;
         continue;
       }
@@ -210,32 +221,39 @@ class LogStreamer {
     return container_instance(*object, container_in(*object, container_));
   }
 
-  enum class AfterEnd { Resume, NewInstance, Stop };
+  enum class AfterEnd {
+    Resume,       // the same instance goes on (or nothing tells otherwise): read on
+    NewInstance,  // `followed_` is now the next instance
+    Ended,        // the instance read ended for good: finish it (finish_instance)
+    Gone,         // the pod went away, or the read was cancelled: nothing more to read
+  };
 
-  // What follows the end of a followed read: the same instance again (a cut connection, or
-  // the state is unknown), a new instance (`followed_` becomes it), or nothing (the container
-  // stopped for good, the pod went away). Between instances (a restart back-off) it waits
-  // here, looking again at growing intervals; only `cancel` ends that wait early.
+  // What follows the end of a read that was cut or followed: the same instance again (a cut
+  // connection, or the state is unknown), a new instance, the end of the one read (the
+  // container stopped for good, the pod is being deleted), or nothing (the pod went away).
+  // Between instances (a restart back-off) it waits here, looking again at growing intervals;
+  // only `cancel` ends that wait early.
   AfterEnd after_end(const CancelToken& cancel) {
-    if (options_.previous) return AfterEnd::Stop;  // a terminated container's log does not change
+    if (options_.previous) return AfterEnd::Ended;  // a terminated container's log does not change
     auto delay = restarts_.first_recheck;
     for (;;) {
       auto object = get_pod(client_, namespace_, pod_.name, cancel);
-      if (!object)
-        return object.error().kind == ErrorKind::NotFound || cancel.cancelled() ? AfterEnd::Stop
-                                                                              : AfterEnd::Resume;
-      if (pod_deleting(*object) && !pod_running(*object)) return AfterEnd::Stop;
+      if (!object) {
+        if (object.error().kind == ErrorKind::NotFound || cancel.cancelled()) return AfterEnd::Gone;
+        return AfterEnd::Resume;
+      }
+      if (pod_deleting(*object) && !pod_running(*object)) return AfterEnd::Ended;
       const std::string name = container_in(*object, container_);
       auto now = container_instance(*object, name);
       if (!now) return AfterEnd::Resume;
       if (!followed_) {  // the first look failed: the running instance is taken for the one read
-        if (now->state != ContainerInstance::State::Running) return AfterEnd::Stop;
+        if (now->state != ContainerInstance::State::Running) return AfterEnd::Ended;
         followed_ = std::move(*now);
         return AfterEnd::Resume;
       }
       switch (next_instance(*object, *followed_, *now)) {
         case NextInstance::Resume: return AfterEnd::Resume;
-        case NextInstance::Final: return AfterEnd::Stop;
+        case NextInstance::Final: return AfterEnd::Ended;
         case NextInstance::Started:
           previous_restarts_ = followed_->restarts;
           followed_ = std::move(*now);
@@ -243,7 +261,7 @@ class LogStreamer {
         case NextInstance::Waiting: break;
       }
       note_waiting(name, *now);
-      if (cancel.wait_for(delay)) return AfterEnd::Stop;
+      if (cancel.wait_for(delay)) return AfterEnd::Gone;
       delay = std::min(delay * 2, restarts_.max_recheck);
     }
   }
@@ -261,23 +279,64 @@ class LogStreamer {
                                now.restarts + 1, reason));
   }
 
-  // Ends the instance read so far and starts on `followed_`, the new one: the rest of the old
-  // log when its connection broke (the kubelet keeps it as the previous instance's), the
-  // marker, then the new log from its first line.
-  void begin_instance(StreamWriter<LogEvent>& out, bool broken, const CancelToken& cancel) {
-    if (broken && followed_->restarts == previous_restarts_ + 1 && resume_.last()) {
-      splitter_.discard_partial();
-      resume_.begin_resume();
-      LogOptions previous = whole_;
-      previous.follow = false;
-      previous.previous = true;
-      auto opened = client_.open_stream(log_request(previous, format_since_time(*resume_.last())), cancel);
-      if (opened) {
-        auto closer = cancel.on_cancel([&body = **opened] { body.close(); });
-        std::size_t read_size = kFirstReadSize;
-        auto buffer = std::make_unique_for_overwrite<char[]>(read_size);
-        read_body(**opened, buffer, read_size, out);
+  // The rest of an instance that ended. Its followed connection may have ended before the
+  // instance's last line: cut, closed by the stall watch, or — ending cleanly — still reading a
+  // file the kubelet had rotated away, which it reads to its end and then stops, the lines of
+  // the new file unread. So the log is read once more without follow, from the second of the
+  // last line received (lines already delivered are skipped); `previous` reads the instance
+  // before the current one (the container restarted meanwhile). A read that breaks is tried
+  // again (three times in all); the pod gone meanwhile ends it quietly, as its log went too.
+  Result<void> finish_instance(StreamWriter<LogEvent>& out, bool previous, const CancelToken& cancel) {
+    LogOptions rest = *current_;
+    rest.follow = false;
+    rest.previous = previous;
+    auto backoff = kFirstBackoff;
+    Error last_failure;
+    for (int attempt = 1; attempt <= kFinishAttempts; ++attempt) {
+      if (attempt > 1) {
+        if (cancel.wait_for(backoff)) return {};
+        backoff = std::min(backoff * 2, kMaxBackoff);
       }
+      splitter_.discard_partial();  // an unfinished last line comes again, whole if it was
+      if (resume_.last()) resume_.begin_resume();
+      const std::string since = resume_.last() ? format_since_time(*resume_.last()) : std::string();
+      auto opened = client_.open_stream(log_request(rest, since), cancel);
+      if (stopped_ || cancel.cancelled()) return {};
+      if (!opened) {
+        const auto kind = opened.error().kind;
+        if (kind == ErrorKind::NotFound) return {};
+        last_failure = opened.error();
+        if (kind == ErrorKind::Forbidden || kind == ErrorKind::Unauthorized) break;
+        continue;
+      }
+      auto closer = cancel.on_cancel([&body = **opened] { body.close(); });
+      std::size_t read_size = kFirstReadSize;
+      auto buffer = std::make_unique_for_overwrite<char[]>(read_size);
+      const BodyRead read = read_body(**opened, buffer, read_size, out);
+      if (stopped_ || cancel.cancelled()) return {};
+      if (!read.broken) {
+        flush_partial(out);
+        return {};
+      }
+      last_failure = Error{.kind = ErrorKind::Transport, .message = "the connection broke while reading it"};
+    }
+    return fail(last_failure.kind,
+                fmt::format("the end of the log of {} could not be read after its container ended "
+                            "(the lines after {} may be missing): {}",
+                            label(), resume_.last() ? format_since_time(*resume_.last()) : "its start",
+                            last_failure.message));
+  }
+
+  std::string label() const { return container_.empty() ? pod_.name : pod_.name + "/" + container_; }
+
+  // Ends the instance read so far and starts on `followed_`, the new one: the rest of the old
+  // instance from the kubelet's previous log (only when it is the one read: the restart count
+  // went up by one), the marker, then the new log from its first line.
+  void begin_instance(StreamWriter<LogEvent>& out, const CancelToken& cancel) {
+    if (followed_->restarts == previous_restarts_ + 1) {
+      auto finished = finish_instance(out, /*previous=*/true, cancel);
+      if (!finished && restarts_.note)
+        restarts_.note(finished.error().message);
     }
     flush_partial(out);
     if (stopped_ || cancel.cancelled()) return;
@@ -300,7 +359,26 @@ class LogStreamer {
     if (stopped_) return;
     const TimestampedLine parsed = split_timestamp(raw);
     if (!resume_.accept(parsed.time)) return;
+    if (carried_) {
+      // A new line after a stuck connection: the carried first part's rest (a later time), or
+      // that whole line again (the same time: it was not split after all).
+      const TimestampedLine carried = split_timestamp(*carried_);
+      if (!carried.time || !parsed.time || *carried.time == *parsed.time) {
+        carried_.reset();
+      } else if (*carried.time < *parsed.time) {
+        const std::string whole = *carried_ + std::string(parsed.text);
+        carried_.reset();
+        emit_line(split_timestamp(whole));
+        return;
+      }  // else a line from before the part: the rest is still to come
+    }
+    emit_line(parsed);
+  }
+
+  void emit_line(const TimestampedLine& parsed) {
     std::string_view text = parsed.text;
+    std::optional<std::string> joined;  // a line the runtime wrote in parts, without their stamps
+    if (parsed.time && (joined = remove_part_stamps(text, parsed.timestamp, *parsed.time))) text = *joined;
     bool last = false;
     if (options_.limit_bytes) {
       // kubectl's --limit-bytes counts what it prints; the timestamps orka asks for only to
@@ -343,6 +421,11 @@ class LogStreamer {
   }
 
   void flush_partial(StreamWriter<LogEvent>& out) {
+    if (carried_) {  // no rest came: the part is all there is
+      const std::string first_part = std::move(*carried_);
+      carried_.reset();
+      emit_line(split_timestamp(first_part));
+    }
     if (auto rest = splitter_.take_partial()) handle_line(*rest);
     deliver(out);
   }
@@ -361,6 +444,8 @@ class LogStreamer {
   };
   std::mutex seen_mutex_;
   Seen seen_;  // resume_'s view, for the stall probe's thread
+  std::atomic<bool> stall_closed_ = false;  // the stall watch closed the connection being read
+  std::optional<std::string> carried_;      // a split line's first part, waiting for its rest
   LogOptions whole_;
   const LogOptions* current_ = &options_;  // whole_ from the first restart on
   std::optional<ContainerInstance> followed_;  // the instance read (with follow, once known)

@@ -506,6 +506,11 @@ write("logs", "log_lines", "kubelet", "2024-05-01T10:00:00.000000001Z starting\n
 write("logs", "log_lines", "out-of-order", "2024-05-01T10:00:05Z b\n2024-05-01T10:00:04Z a\n"
       "2024-05-01T10:00:05Z c\n\n\n")
 write("logs", "log_lines", "offsets", "2024-05-01T10:00:00+02:00 x\n2024-05-01T08:00:00.000Z y\n")
+write("logs", "log_lines", "parts",
+      "2024-05-01T10:00:00.100000000Z aaaa2024-05-01T10:00:00.100000500Z bbbb"
+      "2024-05-01T10:00:00.100000900Z cc\n"
+      "2024-05-01T23:59:59.990000000Z x2024-05-02T00:00:00.000000000Z y"
+      "2024-05-01T23:59:58.000000000Z z\n")
 write("logs", "log_lines", "binary", b"\x00\x01\x02\n\xff\xfe 2024-05-01T10:00:00Z\n")
 
 # structured_lines: "TEMPLATE\0CONDITION\nCONDITION\0LINE", from the unit tests' and the

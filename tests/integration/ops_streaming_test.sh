@@ -48,7 +48,8 @@ timeout 60 "$KUBECTL_BIN" create namespace "$NS" >/dev/null || fatal "create nam
 has_token() { [[ -n $(kc get serviceaccount default -o jsonpath='{.secrets[0].name}' 2>/dev/null) ]]; }
 wait_for 60 has_token ||
   fatal "no service-account token in $NS"
-kc apply -f "$FIX/multi-container.yaml" -f "$FIX/web.yaml" -f "$FIX/crashloop.yaml" >/dev/null || fatal "apply fixtures"
+kc apply -f "$FIX/multi-container.yaml" -f "$FIX/web.yaml" -f "$FIX/crashloop.yaml" -f "$FIX/long-line.yaml" >/dev/null ||
+  fatal "apply fixtures"
 kc wait --for=condition=Ready pod/multi --timeout=120s >/dev/null || fatal "pod multi not ready"
 kc rollout status deploy/web --timeout=120s >/dev/null || fatal "deploy/web not ready"
 sleep 3  # a few log lines
@@ -87,6 +88,19 @@ assert o["container"] == "httpd" and o["pod"].startswith("web-") and o["timestam
 out=$(orka ops logs multi -c main --include '[13579]$' --include 'never-matches' --exclude '^main: 1$')
 check "logs --include/--exclude filter each line (odd lines but the first)" \
   bash -c '[[ -n $1 ]] && ! grep -qv "^main: [0-9]*[13579]$" <<<"$1" && ! grep -qx "main: 1" <<<"$1" && grep -qx "main: 3" <<<"$1"' _ "$out"
+
+finished() { [[ $(kc get pod long-line -o jsonpath='{.status.phase}' 2>/dev/null) == Succeeded ]]; }
+if wait_for 60 finished; then
+  orka ops logs long-line >"$TMP/long.orka"
+  kc logs long-line >"$TMP/long.kubectl"
+  check "logs: lines longer than the runtime's 16 KiB parts come out as written, as kubectl prints them ($(awk '{ printf "%d ", length($0) }' "$TMP/long.orka")bytes)" \
+    cmp -s "$TMP/long.orka" "$TMP/long.kubectl"
+  out=$(orka ops logs long-line --json-field msg=long -o template='{{.trace}}')
+  check "logs --json-field and a template read a 50,000-byte JSON line as written (a ${#out}-byte field, 49960 written)" \
+    test "${#out}" = 49960
+else
+  fail "pod long-line never finished"
+fi
 
 restarted() { [[ $(kc get pod crashloop -o jsonpath='{.status.containerStatuses[0].restartCount}' 2>/dev/null) -ge 1 ]]; }
 if wait_for 90 restarted; then

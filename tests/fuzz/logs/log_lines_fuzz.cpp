@@ -1,7 +1,8 @@
 // A followed log as the kubelet streams it: bytes cut into lines, each line's RFC 3339 timestamp
-// split off, and the resume bookkeeping that skips what a reconnect sends again. The same lines
-// however the bytes arrive; a timestamp only when the line starts with one; a replay of
-// everything after a reconnect delivers nothing twice.
+// split off, the kubelet's stamps inside a line the runtime wrote in parts taken out, and the
+// resume bookkeeping that skips what a reconnect sends again. The same lines however the bytes
+// arrive; a timestamp only when the line starts with one; only whole stamps taken out; a replay
+// of everything after a reconnect delivers nothing twice.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ORKA_FUZZ_CHECK(line.starts_with(split.timestamp));
       ORKA_FUZZ_CHECK(split.time->nanos >= 0 && split.time->nanos < 1'000'000'000);
       ORKA_FUZZ_CHECK(!format_since_time(*split.time).empty());
+      // Removing the parts' stamps only ever takes out whole "stamp " pieces: shorter by a
+      // multiple of 31 bytes, and what is left is the text's bytes in order.
+      if (auto joined = remove_part_stamps(split.text, split.timestamp, *split.time)) {
+        ORKA_FUZZ_CHECK(joined->size() < split.text.size());
+        ORKA_FUZZ_CHECK((split.text.size() - joined->size()) % 31 == 0);
+        std::size_t at = 0;
+        for (char c : *joined) {
+          at = split.text.find(c, at);
+          ORKA_FUZZ_CHECK(at != std::string_view::npos);
+          ++at;
+        }
+      }
     } else {
       ORKA_FUZZ_CHECK(split.text == line);
     }

@@ -158,3 +158,40 @@ TEST_CASE("line splitter: a line without a newline is split at 1 MiB with a mark
     CHECK(rest->size() == limit);
   }
 }
+
+TEST_CASE("a line the runtime wrote in parts: the kubelet's inner timestamps are removed") {
+  const std::string_view stamp = "2024-05-01T10:00:05.123456789Z";
+  const LogTime first = *parse_log_time(stamp);
+  const std::string part(16384, 'a');
+  // containerd's 16 KiB parts, each after its own stamp (nine digits, zeros kept), as the
+  // kubelet joins them.
+  auto joined = remove_part_stamps(part + "2024-05-01T10:00:05.123456800Z " + part +
+                                       "2024-05-01T10:00:05.200000000Z tail", stamp, first);
+  REQUIRE(joined);
+  CHECK(*joined == part + part + "tail");
+  // CRI-O's parts end where its reads end: short ones too.
+  CHECK(remove_part_stamps("ab2024-05-01T10:00:06.000000000Z cd", stamp, first) == "abcd");
+  // Across midnight the inner stamp has the next day's date.
+  const std::string_view late_stamp = "2024-05-01T23:59:59.900000000Z";
+  CHECK(remove_part_stamps("ab2024-05-02T00:00:00.010000000Z cd", late_stamp, *parse_log_time(late_stamp)) == "abcd");
+}
+
+TEST_CASE("inner timestamps: what the application wrote stays") {
+  const std::string_view stamp = "2024-05-01T10:00:05.500000000Z";
+  const LogTime first = *parse_log_time(stamp);
+  // No stamp at all: nothing copied.
+  CHECK_FALSE(remove_part_stamps("GET /healthz 200", stamp, first));
+  // The application's own times: earlier than the runtime read the line, later than the
+  // spread, or not in the kubelet's exact form (offset, other digit counts, no space after).
+  for (const char* line : {"took 2024-05-01T10:00:05.400000000Z to start",
+                           "deadline 2024-05-01T10:00:16.000000000Z ok",
+                           "at 2024-05-01T12:00:06.000000000+02:00 ok", "at 2024-05-01T10:00:06.1Z ok",
+                           "at 2024-05-01T10:00:06Z ok", "at 2024-05-01T10:00:06.000000000Z,ok",
+                           "at 2024-05-01T10:00:06.1234567890Z ten digits"}) {
+    CAPTURE(line);
+    CHECK_FALSE(remove_part_stamps(line, stamp, first));
+  }
+  // Parts come in order: a stamp earlier than the part before it is text.
+  CHECK(remove_part_stamps("a2024-05-01T10:00:07.000000000Z b2024-05-01T10:00:06.000000000Z c", stamp, first) ==
+        "ab2024-05-01T10:00:06.000000000Z c");
+}

@@ -81,13 +81,18 @@ TEST_CASE("a cut followed stream resumes with no duplicate and no missing line")
       std::vector<std::string>{"2024-05-01T10:00:02.5Z two\n2024-05-01T10:00:02.5Z two-b\n"
                                "2024-05-01T10:00:03Z three\n2024-05-01T10:00:04Z four\n"},
       /*ends_with_error=*/false));
+  // The container ended: its log once more from the last line's second, all of it repeats.
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:04Z four\n"}, /*ends_with_error=*/false));
   LogOptions options;
   options.follow = true;
   auto stream = read_log(client, PodRef{"", "web-1"}, "app", options);
   auto chunks = drain(stream);
   REQUIRE(stream.finish());
   CHECK(lines_of(chunks) == std::vector<std::string>{"one", "two", "two-b", "three", "four"});
-  REQUIRE(client->stream_paths.size() == 2);
+  REQUIRE(client->stream_paths.size() == 3);
+  CHECK(client->stream_paths[2] ==
+        "/api/v1/namespaces/default/pods/web-1/log?timestamps=true&container=app&sinceTime=2024-05-01T10%3A00%3A04Z");
   CHECK(client->stream_paths[1].find("sinceTime=2024-05-01T10%3A00%3A02Z") != std::string::npos);
   CHECK(client->stream_paths[1].find("tailLines") == std::string::npos);
   CHECK(chunks[0].pod == "web-1");
@@ -279,4 +284,24 @@ TEST_CASE("logs op: version 2 applies the structured rules, version 1 delivers l
   REQUIRE_FALSE(refused);
   CHECK(refused.error().causes.at(0).field == "json_fields");
   CHECK(client->stream_paths.size() == 3);
+}
+
+// Found comparing with kubectl: a 40,000-byte line came out 62 bytes longer, with the
+// timestamps of its 16 KiB parts inside.
+TEST_CASE("a line the runtime wrote in parts is printed whole, as the application wrote it") {
+  const std::string part(16384, 'x');
+  auto client = std::make_shared<FakeClient>();
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:01.500000000Z " + part + "2024-05-01T10:00:01.500010000Z " + part,
+                               "2024-05-01T10:00:01.500020000Z end\n2024-05-01T10:00:02.000000000Z next\n"},
+      false));
+  LogOptions options;
+  options.timestamps = true;
+  auto stream = read_log(client, PodRef{"ns", "p"}, "", options);
+  auto chunks = drain(stream);
+  REQUIRE(stream.finish());
+  REQUIRE(chunks.size() == 2);
+  CHECK(chunks[0].line == part + part + "end");
+  CHECK(chunks[0].timestamp == "2024-05-01T10:00:01.500000000Z");  // when its first part came
+  CHECK(chunks[1].line == "next");
 }

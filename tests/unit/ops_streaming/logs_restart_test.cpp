@@ -152,17 +152,27 @@ TEST_CASE("a restarted container is followed: marker, the new instance whole, ba
       pod("OnFailure", 1, "containerd://b", running()),
       pod("OnFailure", 1, "containerd://b", terminated(0))};  // succeeded: none follows
   client->streams.push_back(body({"2024-05-01T10:00:01Z 0-one\n2024-05-01T10:00:02Z 0-two\n"}));
+  // The ended instance's rest (its previous log from the last line's second): the follow had
+  // missed its last line.
+  client->streams.push_back(body({"2024-05-01T10:00:02Z 0-two\n2024-05-01T10:00:02Z 0-three\n"}));
   client->streams.push_back(body({"2024-05-01T10:00:13Z 1-one\n", "2024-05-01T10:00:14Z 1-two\n"}));
+  client->streams.push_back(body({"2024-05-01T10:00:14Z 1-two\n"}));  // the final one's rest
   LogOptions options;
   options.tail_lines = 1;  // the first instance only
   options.since_seconds = 60;
   auto read = follow(client, options);
   REQUIRE(read.outcome);
-  CHECK(shown(read.events) == std::vector<std::string>{"0-one", "0-two", "restart 1", "1-one", "1-two"});
-  REQUIRE(client->stream_paths.size() == 2);
+  CHECK(shown(read.events) ==
+        std::vector<std::string>{"0-one", "0-two", "0-three", "restart 1", "1-one", "1-two"});
+  REQUIRE(client->stream_paths.size() == 4);
   CHECK(client->stream_paths[0].find("tailLines=1") != std::string::npos);
+  CHECK(client->stream_paths[1] ==
+        "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&previous=true"
+        "&sinceTime=2024-05-01T10%3A00%3A02Z");
   // The new instance from its first line: no tail, no since, no resume time.
-  CHECK(client->stream_paths[1] == "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&follow=true");
+  CHECK(client->stream_paths[2] == "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&follow=true");
+  CHECK(client->stream_paths[3] ==
+        "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&sinceTime=2024-05-01T10%3A00%3A14Z");
   // What it waits for said once per change (for -v), not at every look.
   REQUIRE(read.notes.size() == 2);
   CHECK(read.notes[0] == "web-1/app: waiting for restart 1 (exited with code 1)");
@@ -178,13 +188,15 @@ TEST_CASE("several restarts: a marker each, with the restart count") {
       pod("Always", 3, "containerd://d", back_off(), terminated(1)),
       pod("Always", 4, "containerd://e", terminated(1)),  // ran and ended before it was seen
       pod("Always", 4, "containerd://e", terminated(1), {}, "Failed")};
-  client->streams.push_back(body({"2024-05-01T10:00:01Z c\n"}));
-  client->streams.push_back(body({"2024-05-01T10:00:02Z d\n"}));
-  client->streams.push_back(body({"2024-05-01T10:00:03Z e\n"}));
+  // Each instance's follow, then its rest (a repeat of its last line: nothing was missed).
+  for (const char* line : {"2024-05-01T10:00:01Z c\n", "2024-05-01T10:00:02Z d\n", "2024-05-01T10:00:03Z e\n"}) {
+    client->streams.push_back(body({line}));
+    client->streams.push_back(body({line}));
+  }
   auto read = follow(client);
   REQUIRE(read.outcome);
   CHECK(shown(read.events) == std::vector<std::string>{"c", "restart 3", "d", "restart 4", "e"});
-  CHECK(client->stream_paths.size() == 3);
+  CHECK(client->stream_paths.size() == 6);
 }
 
 TEST_CASE("a connection cut as the container restarts: the old instance's rest, then the new") {
@@ -198,10 +210,11 @@ TEST_CASE("a connection cut as the container restarts: the old instance's rest, 
   // The previous instance from the second of the last line: a repeat, then what was missing.
   client->streams.push_back(body({"2024-05-01T10:00:01Z 0-one\n2024-05-01T10:00:02Z 0-two\n"}));
   client->streams.push_back(body({"2024-05-01T10:00:13Z 1-one\n"}));
+  client->streams.push_back(body({"2024-05-01T10:00:13Z 1-one\n"}));
   auto read = follow(client);
   REQUIRE(read.outcome);
   CHECK(shown(read.events) == std::vector<std::string>{"0-one", "0-two", "restart 1", "1-one"});
-  REQUIRE(client->stream_paths.size() == 3);
+  REQUIRE(client->stream_paths.size() == 4);
   CHECK(client->stream_paths[1] ==
         "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&previous=true"
         "&sinceTime=2024-05-01T10%3A00%3A01Z");
@@ -215,10 +228,68 @@ TEST_CASE("a container that stops for good ends the stream as before, no marker"
     client->json_sequence[kPodPath] = {pod(policy, 0, "containerd://a", running()),
                                        pod(policy, 0, "containerd://a", terminated(0))};
     client->streams.push_back(body({"2024-05-01T10:00:01Z only\n"}));
+    client->streams.push_back(body({"2024-05-01T10:00:01Z only\n"}));  // its rest: nothing new
     auto read = follow(client);
     REQUIRE(read.outcome);
     CHECK(shown(read.events) == std::vector<std::string>{"only"});
-    CHECK(client->stream_paths.size() == 1);
+    REQUIRE(client->stream_paths.size() == 2);
+    CHECK(client->stream_paths[1] ==
+          "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&sinceTime=2024-05-01T10%3A00%3A01Z");
     CHECK(read.notes.empty());
+  }
+}
+
+// The 1.20 kubelet's follow that was reading a file it then rotated away ends cleanly when the
+// container ends, with the new file's lines unread: the last read brings them.
+TEST_CASE("a followed container that ends: the lines its follow missed are read, then the end") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_sequence[kPodPath] = {pod("Never", 0, "containerd://a", running()),
+                                     pod("Never", 0, "containerd://a", terminated(0), {}, "Succeeded")};
+  client->streams.push_back(body({"2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z two\n"}));
+  client->streams.push_back(body({"2024-05-01T10:00:02Z two\n2024-05-01T10:00:02Z three\n",
+                                  "2024-05-01T10:00:03Z four\n2024-05-01T10:00:03Z fi"}));
+  auto read = follow(client);
+  REQUIRE(read.outcome);
+  CHECK(shown(read.events) == std::vector<std::string>{"one", "two", "three", "four", "fi"});
+  CHECK(client->stream_paths.size() == 2);
+}
+
+TEST_CASE("an ended container's last read: a cut is tried again, a failure is the stream's error") {
+  SUBCASE("cut once, then whole") {
+    auto client = std::make_shared<FakeClient>();
+    client->json_sequence[kPodPath] = {pod("Never", 0, "containerd://a", running()),
+                                       pod("Never", 0, "containerd://a", terminated(0))};
+    client->streams.push_back(body({"2024-05-01T10:00:01Z one\n"}));
+    client->streams.push_back(body({"2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z two\n2024-05-01T10:00:03Z th"},
+                                   /*broken=*/true));
+    client->streams.push_back(body({"2024-05-01T10:00:02Z two\n2024-05-01T10:00:03Z three\n"}));
+    auto read = follow(client);
+    REQUIRE(read.outcome);
+    CHECK(shown(read.events) == std::vector<std::string>{"one", "two", "three"});
+    REQUIRE(client->stream_paths.size() == 3);
+    CHECK(client->stream_paths[2].find("sinceTime=2024-05-01T10%3A00%3A02Z") != std::string::npos);
+  }
+  SUBCASE("cut every time: the stream fails and says which lines may be missing") {
+    auto client = std::make_shared<FakeClient>();
+    client->json_sequence[kPodPath] = {pod("Never", 0, "containerd://a", running()),
+                                       pod("Never", 0, "containerd://a", terminated(0))};
+    client->streams.push_back(body({"2024-05-01T10:00:01Z one\n"}));
+    for (int cut = 0; cut < 3; ++cut) client->streams.push_back(body({"2024-05-01T10:00:01Z one\n"}, /*broken=*/true));
+    auto read = follow(client);
+    REQUIRE_FALSE(read.outcome);
+    CHECK(read.outcome.error().message ==
+          "the end of the log of web-1/app could not be read after its container ended (the lines "
+          "after 2024-05-01T10:00:01Z may be missing): the connection broke while reading it");
+    CHECK(shown(read.events) == std::vector<std::string>{"one"});
+    CHECK(client->stream_paths.size() == 4);
+  }
+  SUBCASE("the pod went away meanwhile: its log with it, the stream ends as the pod did") {
+    auto client = std::make_shared<FakeClient>();
+    client->json_sequence[kPodPath] = {pod("Never", 0, "containerd://a", running()),
+                                       pod("Never", 0, "containerd://a", terminated(0))};
+    client->streams.push_back(body({"2024-05-01T10:00:01Z one\n"}));  // no more: NotFound
+    auto read = follow(client);
+    REQUIRE(read.outcome);
+    CHECK(shown(read.events) == std::vector<std::string>{"one"});
   }
 }

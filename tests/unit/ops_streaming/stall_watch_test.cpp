@@ -167,11 +167,14 @@ TEST_CASE("a followed log stuck on a rotated file is resumed: every line once, i
   // The resumed follow, from the same second: a repeat, then what the stuck one missed.
   client->streams.push_back(std::make_unique<ScriptedByteStream>(
       std::vector<std::string>{"2024-05-01T10:00:02Z two\n2024-05-01T10:00:03Z three\n2024-05-01T10:00:04Z four\n"}));
+  // The container ended: its rest, nothing new.
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:04Z four\n"}));
   auto watch = std::make_shared<StallWatch>(StallWatch::Timing{20ms, 80ms});
   auto stream = follow(client, watch);
   CHECK(lines_of(stream) == std::vector<std::string>{"one", "two", "three", "four"});
   REQUIRE(stream.finish());
-  REQUIRE(client->stream_paths.size() == 3);
+  REQUIRE(client->stream_paths.size() == 4);
   CHECK(client->stream_paths[1] ==
         "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&sinceTime=2024-05-01T10%3A00%3A02Z");
   CHECK(client->stream_paths[2] ==
@@ -205,4 +208,63 @@ TEST_CASE("a quiet container's stream is probed but kept: nothing newer, no reco
   CHECK(client->stream_paths[1].find("follow=true") == std::string::npos);
   CHECK(client->stream_paths[2].find("follow=true") == std::string::npos);
   CHECK(client->stream_paths.size() <= 4);  // 2 scripted probes; a third finds no stream and fails
+}
+
+// What CI once caught: the container ended while its follow was stuck on a rotated file; the
+// stall watch closed the stuck connection and the pod then said the container had ended.
+TEST_CASE("a stuck follow closed after the container ended: the rest is still read, once") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_sequence["/api/v1/namespaces/ns/pods/web-1"] = {
+      pod("Never", {{"running", {{"startedAt", "2024-05-01T10:00:00Z"}}}}),  // looked at once open
+      pod("Never", {{"terminated", {{"exitCode", 0}}}})};                    // after the stall
+  client->streams.push_back(std::make_unique<StuckByteStream>("2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z two\n"));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // the probe
+      std::vector<std::string>{"2024-05-01T10:00:02Z two\n2024-05-01T10:00:03Z three\n"}));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // the ended container's rest
+      std::vector<std::string>{"2024-05-01T10:00:02Z two\n2024-05-01T10:00:03Z three\n2024-05-01T10:00:04Z four\n"}));
+  auto watch = std::make_shared<StallWatch>(StallWatch::Timing{20ms, 80ms});
+  auto stream = follow(client, watch);
+  CHECK(lines_of(stream) == std::vector<std::string>{"one", "two", "three", "four"});
+  REQUIRE(stream.finish());
+  REQUIRE(client->stream_paths.size() == 3);
+  CHECK(client->stream_paths[2] ==
+        "/api/v1/namespaces/ns/pods/web-1/log?timestamps=true&container=app&sinceTime=2024-05-01T10%3A00%3A02Z");
+}
+
+// Seen on the test cluster: containerd cut a line where it reopened the rotated log, its first
+// part ending the old file (partial), its rest opening the new one as a line of its own.
+TEST_CASE("a line split by the rotation that stalled its follow is printed whole, once") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_sequence["/api/v1/namespaces/ns/pods/web-1"] = {
+      pod("Never", {{"running", {{"startedAt", "2024-05-01T10:00:00Z"}}}}),  // looked at once open
+      pod("Never", {{"running", {{"startedAt", "2024-05-01T10:00:00Z"}}}}),  // after the stall
+      pod("Never", {{"terminated", {{"exitCode", 0}}}})};
+  client->streams.push_back(std::make_unique<StuckByteStream>("2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z hea"));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // the probe: the new file
+      std::vector<std::string>{"2024-05-01T10:00:02.5Z d\n2024-05-01T10:00:03Z two\n"}));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // resumed from 10:00:01
+      std::vector<std::string>{"2024-05-01T10:00:02.5Z d\n2024-05-01T10:00:03Z two\n"}));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // the end: nothing new
+      std::vector<std::string>{"2024-05-01T10:00:03Z two\n"}));
+  auto watch = std::make_shared<StallWatch>(StallWatch::Timing{20ms, 80ms});
+  auto stream = follow(client, watch);
+  CHECK(lines_of(stream) == std::vector<std::string>{"one", "head", "two"});
+  REQUIRE(stream.finish());
+  CHECK(client->stream_paths.size() == 4);
+}
+
+TEST_CASE("an unfinished line on a stuck connection sent again whole is printed once") {
+  auto client = std::make_shared<FakeClient>();
+  client->json_sequence["/api/v1/namespaces/ns/pods/web-1"] = {
+      pod("Never", {{"running", {{"startedAt", "2024-05-01T10:00:00Z"}}}}),
+      pod("Never", {{"terminated", {{"exitCode", 0}}}})};
+  client->streams.push_back(std::make_unique<StuckByteStream>("2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z hea"));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(
+      std::vector<std::string>{"2024-05-01T10:00:02Z head\n2024-05-01T10:00:03Z two\n"}));
+  client->streams.push_back(std::make_unique<ScriptedByteStream>(  // the end, from 10:00:01
+      std::vector<std::string>{"2024-05-01T10:00:01Z one\n2024-05-01T10:00:02Z head\n2024-05-01T10:00:03Z two\n"}));
+  auto watch = std::make_shared<StallWatch>(StallWatch::Timing{20ms, 80ms});
+  auto stream = follow(client, watch);
+  CHECK(lines_of(stream) == std::vector<std::string>{"one", "head", "two"});
+  REQUIRE(stream.finish());
 }
