@@ -1,8 +1,6 @@
 #include "log_lines.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 
 #include "orka/timestamp.hpp"
@@ -35,22 +33,13 @@ TimestampedLine split_timestamp(std::string_view line) {
 
 namespace {
 
-// "YYYY-MM-DDT" of the UTC day `seconds` falls in.
-std::string day_prefix(std::int64_t seconds) {
-  const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(seconds)));
-  const std::chrono::year_month_day date(day);
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
 // The kubelet's own form of the timestamps it writes: RFC 3339 in UTC with exactly nine
 // fraction digits ("2024-05-01T10:00:05.120000000Z"), nothing looser.
 bool kubelet_stamp_form(std::string_view stamp) {
-  constexpr std::string_view kDigits = "0123456789";
-  return stamp.size() == 30 && stamp[19] == '.' && stamp.back() == 'Z' &&
-         stamp.substr(20, 9).find_first_not_of(kDigits) == std::string_view::npos;
+  if (stamp.size() != 30 || stamp[19] != '.' || stamp[29] != 'Z') return false;
+  for (std::size_t i = 20; i < 29; ++i)
+    if (stamp[i] < '0' || stamp[i] > '9') return false;
+  return true;
 }
 
 }  // namespace
@@ -58,47 +47,36 @@ bool kubelet_stamp_form(std::string_view stamp) {
 std::optional<std::string> remove_part_stamps(std::string_view text, std::string_view first_stamp,
                                               LogTime first) {
   constexpr std::size_t kStamp = 30;  // "2024-05-01T10:00:05.123456789Z"
-  constexpr std::size_t kDay = 11;           // "2024-05-01T"
-  if (text.size() <= kStamp || !kubelet_stamp_form(first_stamp)) return std::nullopt;
+  // Most lines have no "Z " at all: that is found out before anything else is looked at.
+  if (text.size() <= kStamp || std::memchr(text.data() + kStamp - 1, 'Z', text.size() - kStamp) == nullptr ||
+      !kubelet_stamp_form(first_stamp))
+    return std::nullopt;
   const LogTime latest{first.seconds + kMaxPartSpreadSeconds, first.nanos};
-  // Inner stamps share the first's day (taken from its text: this runs for every line), or the
-  // next day's when the line straddles midnight.
-  std::string_view prefixes[2] = {first_stamp.substr(0, kDay), {}};
-  std::string next_day;
-  std::size_t prefix_count = 1;
-  if (first.seconds / 86400 != latest.seconds / 86400) {
-    next_day = day_prefix(latest.seconds);
-    prefixes[prefix_count++] = next_day;
-  }
-  auto next_hit = [&](std::size_t from) {
-    std::size_t best = std::string_view::npos;
-    for (std::size_t i = 0; i < prefix_count; ++i) {
-      const void* hit = from < text.size() ? memmem(text.data() + from, text.size() - from,
-                                                    prefixes[i].data(), prefixes[i].size())
-                                           : nullptr;
-      if (hit != nullptr) best = std::min<std::size_t>(best, static_cast<const char*>(hit) - text.data());
-    }
-    return best;
-  };
   std::optional<std::string> out;
   std::size_t copied = 0;  // text before this is in `out`
   LogTime previous = first;
-  for (std::size_t at = next_hit(0); at != std::string_view::npos;) {
-    if (at + kStamp < text.size() && text[at + kStamp] == ' ') {
+  // This runs for every line: it looks only where a "Z " ends a stamp (one memchr over a line
+  // without a 'Z'), and parses only what has the stamp's exact shape there.
+  for (std::size_t z = copied + kStamp - 1; z + 1 < text.size();) {
+    const void* hit = std::memchr(text.data() + z, 'Z', text.size() - 1 - z);
+    if (hit == nullptr) break;
+    z = static_cast<const char*>(hit) - text.data();
+    const std::size_t at = z + 1 - kStamp;
+    if (text[z + 1] == ' ') {
       const std::string_view stamp = text.substr(at, kStamp);
       if (kubelet_stamp_form(stamp)) {
         const auto time = parse_log_time(stamp);
         if (time && *time >= previous && *time <= latest) {
           if (!out) out.emplace().reserve(text.size());
           out->append(text.substr(copied, at - copied));
-          copied = at + kStamp + 1;
+          copied = z + 2;
           previous = *time;
-          at = next_hit(copied);
+          z = copied + kStamp - 1;
           continue;
         }
       }
     }
-    at = next_hit(at + 1);
+    ++z;
   }
   if (out) out->append(text.substr(copied));
   return out;
