@@ -47,36 +47,26 @@ bool kubelet_stamp_form(std::string_view stamp) {
 std::optional<std::string> remove_part_stamps(std::string_view text, std::string_view first_stamp,
                                               LogTime first) {
   constexpr std::size_t kStamp = 30;  // "2024-05-01T10:00:05.123456789Z"
-  // Most lines have no "Z " at all: that is found out before anything else is looked at.
-  if (text.size() <= kStamp || std::memchr(text.data() + kStamp - 1, 'Z', text.size() - kStamp) == nullptr ||
-      !kubelet_stamp_form(first_stamp))
-    return std::nullopt;
+  if (!kubelet_stamp_form(first_stamp)) return std::nullopt;
   const LogTime latest{first.seconds + kMaxPartSpreadSeconds, first.nanos};
   std::optional<std::string> out;
   std::size_t copied = 0;  // text before this is in `out`
   LogTime previous = first;
-  // This runs for every line: it looks only where a "Z " ends a stamp (one memchr over a line
-  // without a 'Z'), and parses only what has the stamp's exact shape there.
-  for (std::size_t z = copied + kStamp - 1; z + 1 < text.size();) {
+  // This runs for every line: it looks only where a 'Z' could end a stamp (one memchr over a
+  // line without one), and parses only what has the stamp's exact shape there.
+  for (std::size_t z = kStamp - 1; z + 1 < text.size(); ++z) {
     const void* hit = std::memchr(text.data() + z, 'Z', text.size() - 1 - z);
     if (hit == nullptr) break;
     z = static_cast<const char*>(hit) - text.data();
     const std::size_t at = z + 1 - kStamp;
-    if (text[z + 1] == ' ') {
-      const std::string_view stamp = text.substr(at, kStamp);
-      if (kubelet_stamp_form(stamp)) {
-        const auto time = parse_log_time(stamp);
-        if (time && *time >= previous && *time <= latest) {
-          if (!out) out.emplace().reserve(text.size());
-          out->append(text.substr(copied, at - copied));
-          copied = z + 2;
-          previous = *time;
-          z = copied + kStamp - 1;
-          continue;
-        }
-      }
-    }
-    ++z;
+    if (text[z + 1] != ' ' || !kubelet_stamp_form(text.substr(at, kStamp))) continue;
+    const auto time = parse_log_time(text.substr(at, kStamp));
+    if (!time || *time < previous || *time > latest) continue;
+    if (!out) out.emplace().reserve(text.size());
+    out->append(text.substr(copied, at - copied));
+    copied = z + 2;
+    previous = *time;
+    z = copied + kStamp - 2;  // the next stamp ends kStamp - 1 past `copied` at the earliest
   }
   if (out) out->append(text.substr(copied));
   return out;
